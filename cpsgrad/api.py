@@ -1,0 +1,160 @@
+"""The public functions: grad, value_and_grad, vjp, show_source, stages."""
+
+import functools
+import inspect
+
+import numpy as np
+
+from cpsgrad import pipeline, runtime
+from cpsgrad.codegen import to_source
+from cpsgrad.syntax import module
+
+
+def _wrt_indices(fn, wrt):
+    params = list(inspect.signature(fn).parameters)
+    items = wrt if isinstance(wrt, tuple) else (wrt,)
+    out = []
+    for w in items:
+        if isinstance(w, str):
+            if w not in params:
+                raise ValueError(f"wrt={w!r} names no parameter of {fn.__name__}{tuple(params)}")
+            out.append(params.index(w))
+        elif isinstance(w, int) and not isinstance(w, bool):
+            if not -len(params) <= w < len(params):
+                raise ValueError(f"wrt={w} is out of range: {fn.__name__}() has "
+                                 f"{len(params)} parameter(s) {tuple(params)}")
+            out.append(w % len(params))
+        else:
+            raise TypeError(f"wrt must be an int, a parameter name, or a tuple of them; "
+                            f"got {w!r}")
+    return out, params
+
+
+class Gradient:
+    """A differentiated function: call it like the original; it returns gradients."""
+
+    def __init__(self, fn, wrt=0, with_value=False):
+        self.fn = fn
+        self.wrt = wrt
+        self.indices, self.params = _wrt_indices(fn, wrt)
+        self.with_value = with_value
+        self.built = {}
+        functools.update_wrapper(self, fn)
+
+    def build(self, args):
+        for i in self.indices:
+            x = args[i]
+            leaves = runtime_leaves(x)
+            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and not
+                   np.issubdtype(v.dtype, np.inexact)) for v in leaves):
+                raise TypeError(f"cannot differentiate {self.fn.__name__}() with respect to "
+                                f"argument {self.params[i]!r}: it holds integers; pass floats")
+        kinds = tuple(pipeline.arg_kind(a) for a in args)
+        if kinds not in self.built:
+            active = tuple(i in self.indices for i in range(len(args)))
+            self.built[kinds] = pipeline.build(self.fn, active, kinds)
+        return self.built[kinds]
+
+    def run(self, args, seed):
+        args = self.bind(args)
+        built = self.build(args)
+        out = []
+
+        def k(y):
+            out.append(y)
+            return seed(y)
+
+        with runtime.deep_recursion():
+            grads = built.function(*args, k)
+        n = len(set(self.indices))
+        grads = (grads,) if n == 1 else tuple(grads)
+        order = sorted(set(self.indices))
+        by_index = {i: runtime.unbox(g, args[i]) for i, g in zip(order, grads, strict=True)}
+        result = by_index[self.indices[0]] if not isinstance(self.wrt, tuple) else \
+            tuple(by_index[i] for i in self.indices)
+        return out[0], result
+
+    def bind(self, args):
+        if len(args) != len(self.params):
+            return list(inspect.signature(self.fn).bind(*args).args)
+        return list(args)
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            bound = inspect.signature(self.fn).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = bound.args
+        elif len(args) < len(self.params):
+            bound = inspect.signature(self.fn).bind(*args)
+            bound.apply_defaults()
+            args = bound.args
+        value, g = self.run(args, runtime.seed)
+        return (value, g) if self.with_value else g
+
+    def source(self, *args):
+        if not self.built:
+            if not args:
+                raise ValueError("show_source needs example arguments, or call the "
+                                 "gradient once first")
+            self.build(self.bind(args))
+        return next(iter(self.built.values())).source
+
+
+def runtime_leaves(x):
+    if isinstance(x, dict):
+        return [v for item in x.values() for v in runtime_leaves(item)]
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in runtime_leaves(item)]
+    return [x]
+
+
+def grad(fn=None, wrt=0):
+    """The gradient of scalar-valued ``fn`` with respect to argument(s) ``wrt``."""
+    if fn is None:
+        return lambda f: Gradient(f, wrt)
+    return Gradient(fn, wrt)
+
+
+def value_and_grad(fn=None, wrt=0):
+    """Like ``grad``, returning ``(fn(*args), gradient)`` from one run."""
+    if fn is None:
+        return lambda f: Gradient(f, wrt, with_value=True)
+    return Gradient(fn, wrt, with_value=True)
+
+
+def vjp(fn, *args):
+    """``(value, pullback)``; ``pullback(cotangent)`` gives the gradients of every argument.
+
+    The pullback runs the emitted adjoint (forward and backward) with the cotangent as
+    the output's adjoint.
+    """
+    g = Gradient(fn, tuple(range(len(args))))
+    value = fn(*args)
+
+    def pullback(cotangent):
+        return g.run(list(args), lambda y: cotangent)[1]
+
+    return value, pullback
+
+
+def show_source(g, *args, wrt=0):
+    """The emitted adjoint module of gradient ``g`` (or of plain ``fn`` with ``wrt``)."""
+    if not isinstance(g, Gradient):
+        g = Gradient(g, wrt)
+    if not args and not g.built:
+        args = tuple(np.zeros(3) for _ in g.params)
+    return g.source(*args)
+
+
+def stages(fn, *args, wrt=0):
+    """The function after each pipeline stage (parsed, anf, cps+adjoint), as text."""
+    g = fn if isinstance(fn, Gradient) else Gradient(fn, wrt)
+    if not args and not g.built:
+        args = tuple(np.zeros(3) for _ in g.params)
+    built = g.build(g.bind(args)) if args else next(iter(g.built.values()))
+    parts = []
+    for name, per in built.stages.items():
+        for stage, tree in per.items():
+            parts.append(f"# ---- {name}: {stage} ----\n{to_source(module([tree]))}")
+    parts.append(f"# ---- emitted module ----\n{built.source}")
+    return "\n".join(parts)

@@ -1,0 +1,98 @@
+"""Stage 1: a Python function → its gast tree, plus an explicit namespace of free names.
+
+Entry point: ``parse(fn) -> Source``. Free names are resolved against the function's
+closure cells, then its globals, then builtins; the user's globals are never mutated.
+"""
+
+import builtins
+import inspect
+import linecache
+import textwrap
+
+import gast
+
+from cpsgrad.errors import TransformError
+
+
+class Source:
+    """A parsed user function: its tree, where it came from, and what its free names mean."""
+
+    def __init__(self, fn, tree, filename, line_offset, lines):
+        self.fn = fn
+        self.tree = tree                  # gast.FunctionDef
+        self.name = tree.name
+        self.filename = filename
+        self.line_offset = line_offset    # add to a tree lineno to get the file's line
+        self.lines = lines                # the dedented source lines of the function
+
+    def source_line(self, lineno):
+        if lineno is None or not 1 <= lineno <= len(self.lines):
+            return None
+        return self.lines[lineno - 1].strip()
+
+    def file_line(self, lineno):
+        return None if lineno is None else lineno + self.line_offset
+
+    def resolve(self, name):
+        """The object a free name refers to now: ``(True, obj)`` or ``(False, None)``."""
+        code = self.fn.__code__
+        if name in code.co_freevars and self.fn.__closure__:
+            cell = self.fn.__closure__[code.co_freevars.index(name)]
+            try:
+                return True, cell.cell_contents
+            except ValueError:
+                return False, None
+        if name in self.fn.__globals__:
+            return True, self.fn.__globals__[name]
+        if hasattr(builtins, name):
+            return True, getattr(builtins, name)
+        return False, None
+
+
+def parse(fn):
+    """Parse ``fn``'s source. Raises TransformError when the source cannot be found."""
+    fn = inspect.unwrap(fn)
+    name = getattr(fn, "__name__", repr(fn))
+    if not inspect.isfunction(fn):
+        raise TransformError(
+            f"cpsgrad needs a Python function defined in source code; {name!r} is a "
+            f"{type(fn).__name__} (a builtin or C function has no source to transform)")
+    filename = fn.__code__.co_filename
+    try:
+        lines, first = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        raise TransformError(
+            f"cannot find the source of {name}() (defined in {filename}): {exc}. cpsgrad "
+            "transforms source code, so the function must come from a file, a notebook cell "
+            "or the IPython prompt, not from `python -c` or exec() of a string",
+            filename, fn.__code__.co_firstlineno) from None
+    text = textwrap.dedent("".join(lines))
+    if fn.__name__ == "<lambda>":
+        tree, text = _lambda_tree(fn, text, filename, first)
+    else:
+        tree = gast.parse(text).body[0]
+        if not isinstance(tree, gast.FunctionDef):
+            raise TransformError(f"cannot find the definition of {name}()", filename, first)
+        tree.decorator_list = []
+    return Source(fn, tree, filename, first - 1, text.splitlines())
+
+
+def _lambda_tree(fn, text, filename, first):
+    """A lambda becomes ``def <name>(args): return body`` (the lambda is matched by column)."""
+    import ast  # the stdlib parser tolerates a lambda embedded in a larger statement
+
+    try:
+        mod = ast.parse(text)
+    except SyntaxError:
+        mod = ast.parse(text.strip().rstrip(",)") if "lambda" in text else text)
+    lambdas = [n for n in ast.walk(mod) if isinstance(n, ast.Lambda)]
+    names = list(fn.__code__.co_varnames[:fn.__code__.co_argcount])
+    lambdas = [n for n in lambdas if [a.arg for a in n.args.args] == names] or lambdas
+    if len(lambdas) != 1:
+        raise TransformError("cannot tell which lambda on this line to differentiate; "
+                             "give it a name with `def`", filename, first, None,
+                             linecache.getline(filename, first).strip())
+    node = lambdas[0]
+    src = f"def lambda_{first}({ast.unparse(node.args)}):\n    return {ast.unparse(node.body)}\n"
+    lines = text.splitlines()
+    return gast.parse(src).body[0], "\n".join(lines[: node.lineno]) or src

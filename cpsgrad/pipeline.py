@@ -1,0 +1,287 @@
+"""The whole pipeline in one place: parse → fence → anf → activity → cps → codegen → load.
+
+``build(fn, wrt, kinds)`` returns a ``Built``: the emitted module's source, the loaded
+adjoint function, and every stage's output for ``cpsgrad.stages``. A ``Unit`` is one
+emitted module: it holds the namespace of global names, the callee cache (one adjoint
+per user function and set of active arguments; recursion finds its own entry), and
+answers the questions the cps stage asks about names and functions.
+"""
+
+import inspect
+
+import gast
+import numpy as np
+
+from cpsgrad import codegen, loader, runtime, syntax
+from cpsgrad.errors import located
+from cpsgrad.naming import Namespace, Versions
+from cpsgrad.parse import parse
+from cpsgrad.rules.registry import default_registry
+from cpsgrad.transforms.activity import activity
+from cpsgrad.transforms.anf import anf, local_names
+from cpsgrad.transforms.cps import cps
+from cpsgrad.transforms.fence import fence
+
+LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
+SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
+
+
+class Built:
+    def __init__(self, source, function, stages, entry):
+        self.source, self.function, self.stages, self.entry = source, function, stages, entry
+
+
+def build(fn, active, kinds, registry=None):
+    """Emit and load the adjoint of ``fn`` with parameters ``active`` (a tuple of bools)."""
+    unit = Unit(registry or default_registry)
+    entry = unit.request(fn, tuple(active), tuple(kinds))
+    header = (f'"""Adjoint of {unit.sources[fn].name}() from '
+              f"{unit.sources[fn].filename}:{unit.sources[fn].line_offset + 1}, "
+              f"emitted by cpsgrad.\n\n"
+              f"Differentiated with respect to: "
+              f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
+              f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n"""\n')
+    body = codegen.to_source(syntax.module(unit.body))
+    source = header + "\n\n" + body
+    module = loader.load(source, f"{fn.__name__}_adjoint", unit.ns.objects)
+    return Built(source, getattr(module, entry), unit.stages, entry)
+
+
+class Unit:
+    def __init__(self, registry):
+        self.registry = registry
+        self.ns = Namespace()
+        self.body, self.stages, self.sources = [], {}, {}
+        self.cache, self.local_fns = {}, {}
+        self.by_tree, self.numeric, self.param_kinds = {}, {}, {}
+        self.module_names = Versions()
+
+    # ----- callees -----
+    def request(self, fn, active, kinds):
+        key = (fn, active, kinds)
+        if key in self.cache:
+            return self.cache[key]
+        source = self.sources.get(fn) or parse(fn)
+        self.sources[fn] = source
+        name = self.module_names.version(f"{source.name}_adjoint")
+        self.cache[key] = name
+        fence(source)
+        tree = anf(source.tree, Versions())
+        self.by_tree[id(tree)] = source
+        self.param_kinds[id(tree)] = kinds
+        params = [a.id for a in tree.args.args]
+        act = {p for p, a in zip(params, active, strict=True) if a}
+        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, local_names(tree)))
+        self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
+        adj = cps(tree, self, analysis, act, kinds)
+        adj.name = name
+        self.body.append(adj)
+        self.stages[source.name]["cps"] = adj
+        return name
+
+    def params(self, fn):
+        return [a.id for a in self.sources[fn].tree.args.args]
+
+    def adjoint_name(self, name):
+        return f"{name}_adjoint"
+
+    def user_function(self, cps_, func, fail):
+        obj = self.resolve_source(cps_.fndef, func)
+        if not inspect.isfunction(obj) or self.registry.lookup(obj) is not None:
+            return None
+        if (obj.__module__ or "").split(".")[0] in LIBRARY_MODULES:
+            return None
+        return _ModuleCallee(self, obj)
+
+    def local_callee(self, fndef, name, frame):
+        return _LocalCallee(fndef, name, frame)
+
+    # ----- names -----
+    def namer(self, taken):
+        return Versions(set(taken) | set(self.ns.objects))
+
+    def bind(self, name, obj):
+        return self.ns.bind(name, obj)
+
+    def source_of(self, fndef):
+        return self.by_tree[id(fndef)]
+
+    def global_name(self, fndef, name):
+        found, obj = self.source_of(fndef).resolve(name)
+        if not found:
+            return name  # a NameError at run time, as in the original
+        return self.bind(name, obj)
+
+    def resolve_source(self, fndef, node):
+        """The object a source-level reference (``np.linalg.norm``) means, or None."""
+        path = []
+        while isinstance(node, gast.Attribute):
+            path.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name) or node.id in local_names(fndef):
+            return None
+        found, obj = self.source_of(fndef).resolve(node.id)
+        for attr in reversed(path):
+            obj = getattr(obj, attr, None)
+        return obj if found else None
+
+    def resolve_emitted(self, node):
+        path = []
+        while isinstance(node, gast.Attribute):
+            path.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name) or node.id not in self.ns.objects:
+            return None
+        obj = self.ns.objects[node.id]
+        for attr in reversed(path):
+            obj = getattr(obj, attr, None)
+        return obj
+
+    def is_nondiff(self, fndef, rhs, locals_):
+        if isinstance(rhs, gast.Attribute):
+            return self.registry.attributes.get(rhs.attr, "") is None
+        if not isinstance(rhs, gast.Call):
+            return False
+        func = rhs.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in locals_:
+            fun = self.registry.methods.get(func.attr)
+        else:
+            fun = self.resolve_source(fndef, func)
+        rule = self.registry.lookup(fun) if fun is not None else None
+        return bool(rule and rule.nondiff)
+
+    def call_kind(self, fndef, rhs, owner):
+        func = rhs.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in owner:
+            return "num" if func.attr in self.registry.methods else "any"
+        fun = self.resolve_emitted(func)
+        if fun is None or getattr(fun, "__name__", "") in SEQUENCE_RESULTS:
+            return "any"
+        rule = self.registry.lookup(fun)
+        return "num" if rule and isinstance(fun, np.ufunc | type(np.sum)) else "any"
+
+    def numeric_names(self, fndef):
+        """Names whose every value is a number or an array (their adjoints add with ``+``)."""
+        key = id(fndef)
+        if key not in self.numeric:
+            self.numeric[key] = _numeric_names(self, fndef, self.param_kinds.get(key, ()))
+        return self.numeric[key]
+
+    def index_value(self, node):
+        """An index expression as a value: ``1:3`` becomes ``slice(1, 3, None)``."""
+        if isinstance(node, gast.Slice):
+            return syntax.call("slice", [node.lower or syntax.const(None),
+                                         node.upper or syntax.const(None),
+                                         node.step or syntax.const(None)])
+        if isinstance(node, gast.Tuple):
+            return syntax.tuple_([self.index_value(e) for e in node.elts])
+        return node
+
+    # ----- locations -----
+    def source_line(self, fndef, line):
+        return self.source_of(fndef).source_line(line) if line else None
+
+    def file_line(self, fndef, line):
+        return self.source_of(fndef).file_line(line)
+
+    def error(self, fndef, stmt, message):
+        return located(message, self.source_of(fndef), stmt)
+
+
+class _ModuleCallee:
+    """A module-level (or imported) user function called on active values."""
+
+    def __init__(self, unit, fn):
+        self.unit, self.fn = unit, fn
+        self.signature = inspect.signature(fn)
+
+    def bind(self, call, rename):
+        kwargs = {kw.arg: kw.value for kw in call.keywords}
+        bound = self.signature.bind(*call.args, **kwargs)
+        out = []
+        for name, p in self.signature.parameters.items():
+            if name in bound.arguments:
+                out.append(rename(bound.arguments[name]))
+            elif isinstance(p.default, (int, float, str, bool, type(None))):
+                out.append(syntax.const(p.default))
+            else:
+                out.append(syntax.name(self.unit.bind(f"{self.fn.__name__}_{name}", p.default)))
+        return out
+
+    def mask(self, active):
+        return active
+
+    def adjoint(self, mask):
+        kinds = tuple("any" for _ in mask)
+        return self.unit.request(self.fn, tuple(mask), kinds), None
+
+
+class _LocalCallee:
+    """A nested ``def`` or lambda: its adjoint is a frame nested in the caller's."""
+
+    def __init__(self, fndef, name, frame):
+        self.fndef, self.name, self.frame = fndef, name, frame
+
+    def bind(self, call, rename):
+        params = [a.id for a in self.fndef.args.args]
+        values = dict(zip(params, call.args, strict=False))
+        values.update({kw.arg: kw.value for kw in call.keywords})
+        defaults = dict(zip(params[len(params) - len(self.fndef.args.defaults):],
+                            self.fndef.args.defaults, strict=True))
+        return [rename(values[p]) if p in values else defaults[p] for p in params]
+
+    def mask(self, active):
+        return [True] * len(active)
+
+    def adjoint(self, mask):
+        return self.name, self.frame
+
+
+def _numeric_names(unit, fndef, kinds):
+    params = [a.id for a in fndef.args.args]
+    assigns = {}
+    for node in gast.walk(fndef):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            assigns.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.FunctionDef) and node is not fndef:
+            assigns.setdefault(node.name, []).append(None)
+    names = set(assigns) | {p for p, k in zip(params, kinds, strict=False) if k == "num"}
+    names -= {p for p, k in zip(params, kinds, strict=False) if k != "num"}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(names):
+            if not all(_numeric_rhs(unit, fndef, rhs, names) for rhs in assigns.get(name, [])):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _numeric_rhs(unit, fndef, rhs, names):
+    if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(rhs, gast.Constant):
+        return isinstance(rhs.value, (int, float)) and not isinstance(rhs.value, bool)
+    if isinstance(rhs, gast.Name):
+        return rhs.id in names
+    if isinstance(rhs, gast.Subscript):
+        return isinstance(rhs.value, gast.Name) and rhs.value.id in names
+    if isinstance(rhs, gast.Call):
+        func = rhs.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in local_names(fndef):
+            return func.value.id in names and func.attr in unit.registry.methods
+        fun = unit.resolve_source(fndef, func)
+        return (fun is not None and unit.registry.lookup(fun) is not None
+                and getattr(fun, "__name__", "") not in SEQUENCE_RESULTS
+                and (getattr(fun, "__module__", "") or "numpy").startswith("numpy"))
+    return False
+
+
+def arg_kind(x):
+    return "num" if isinstance(x, (float, np.ndarray, np.floating)) else "any"
+
+
+__all__ = ["build", "arg_kind", "runtime"]

@@ -1,0 +1,155 @@
+"""The only module that builds gast nodes. Every other stage calls these helpers."""
+
+import copy
+
+import gast
+
+COMMENT = "#cpsgrad# "  # string statements with this prefix become comments in codegen
+
+_CTX = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}
+
+
+def name(id_, ctx="load"):
+    return gast.Name(id=id_, ctx=_CTX[ctx](), annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def as_expr(x):
+    """A node from a node (copied), a name string, or a Python constant."""
+    if isinstance(x, gast.AST):
+        return copy.deepcopy(x)
+    if isinstance(x, str):
+        return name(x)
+    return const(x)
+
+
+def target(x):
+    """A store-context target from a name string, a node, or a list/tuple of them."""
+    if isinstance(x, (list, tuple)):
+        return gast.Tuple(elts=[target(e) for e in x], ctx=gast.Store())
+    if isinstance(x, str):
+        return name(x, "store")
+    node = copy.deepcopy(x)
+    node.ctx = gast.Store()
+    return node
+
+
+def assign(lhs, value):
+    return gast.Assign(targets=[target(lhs)], value=as_expr(value), type_comment=None)
+
+
+def aug_add(lhs, value):
+    return gast.AugAssign(target=target(lhs), op=gast.Add(), value=as_expr(value))
+
+
+def expr_stmt(value):
+    return gast.Expr(value=as_expr(value))
+
+
+def comment(text):
+    return gast.Expr(value=const(COMMENT + text))
+
+
+def call(func, args=(), keywords=None):
+    kws = [gast.keyword(arg=k, value=as_expr(v)) for k, v in (keywords or {}).items()]
+    return gast.Call(func=as_expr(func), args=[as_expr(a) for a in args], keywords=kws)
+
+
+def attr(value, attribute):
+    return gast.Attribute(value=as_expr(value), attr=attribute, ctx=gast.Load())
+
+
+def subscript(value, index, ctx="load"):
+    return gast.Subscript(value=as_expr(value), slice=as_expr(index), ctx=_CTX[ctx]())
+
+
+def tuple_(elts):
+    return gast.Tuple(elts=[as_expr(e) for e in elts], ctx=gast.Load())
+
+
+def list_(elts):
+    return gast.List(elts=[as_expr(e) for e in elts], ctx=gast.Load())
+
+
+def binop(left, op, right):
+    return gast.BinOp(left=as_expr(left), op=op(), right=as_expr(right))
+
+
+def compare(left, op, right):
+    return gast.Compare(left=as_expr(left), ops=[op()], comparators=[as_expr(right)])
+
+
+def not_(value):
+    return gast.UnaryOp(op=gast.Not(), operand=as_expr(value))
+
+
+def if_(test, body, orelse=()):
+    return gast.If(test=as_expr(test), body=list(body) or [gast.Pass()], orelse=list(orelse))
+
+
+def ret(value=None):
+    return gast.Return(value=None if value is None else as_expr(value))
+
+
+def nonlocal_(names):
+    return gast.Nonlocal(names=sorted(names))
+
+
+def pass_():
+    return gast.Pass()
+
+
+def funcdef(fname, params, body, defaults=()):
+    args = gast.arguments(
+        args=[name(p, "param") for p in params], posonlyargs=[], vararg=None,
+        kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[as_expr(d) for d in defaults])
+    return gast.FunctionDef(name=fname, args=args, body=list(body) or [gast.Pass()],
+                            decorator_list=[], returns=None, type_comment=None, type_params=[])
+
+
+def module(body):
+    return gast.Module(body=list(body), type_ignores=[])
+
+
+def parse_expr(src):
+    return gast.parse(src, mode="eval").body
+
+
+def template(src, **subs):
+    """Parse expression ``src`` and replace each Name in ``subs`` by a node/name/constant."""
+    return substitute(parse_expr(src), subs)
+
+
+def substitute(node, subs):
+    """A copy of ``node`` whose loaded Names found in ``subs`` are replaced."""
+    node = copy.deepcopy(node)
+
+    class _Sub(gast.NodeTransformer):
+        def visit_Name(self, n):
+            if isinstance(n.ctx, gast.Load) and n.id in subs:
+                return as_expr(subs[n.id])
+            return n
+
+    return _Sub().visit(node)
+
+
+def rename(node, mapping):
+    """A copy of ``node`` with every Name (any context) renamed through ``mapping``."""
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in mapping:
+            n.id = mapping[n.id]
+    return node
+
+
+def located_copy(node, like):
+    """Copy ``node`` with source location taken from ``like``."""
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        for field in ("lineno", "col_offset"):
+            if hasattr(like, field):
+                setattr(n, field, getattr(like, field))
+    return node

@@ -1,0 +1,1 @@
+"""The pipeline stages: fence → anf → activity → cps (+ adjoint) → optimize."""

@@ -1,0 +1,137 @@
+"""Stage 4: analyses on an ANF function — which names are active, which are live.
+
+Entry point: ``activity(fndef, active_inputs, is_nondiff) -> Analysis``. Both analyses
+return plain data: ``active`` (a set of names that depend on the inputs being
+differentiated, flow-insensitive, found by fixpoint) and ``live_out`` (a dict from
+``id(stmt)`` of every ``if``/loop to the names live just after it; loops also map
+``("head", id(loop))`` to the names live at the loop head).
+"""
+
+import gast
+
+
+class Analysis:
+    def __init__(self, active, live_out):
+        self.active = active
+        self.live_out = live_out
+
+
+def activity(fndef, active_inputs, is_nondiff):
+    """Analyse ``fndef``; ``is_nondiff(rhs)`` says a call/attribute carries no gradient."""
+    return Analysis(_active(fndef, set(active_inputs), is_nondiff), _liveness(fndef))
+
+
+def loads(node):
+    """Names read by ``node`` (not descending into nested function bodies)."""
+    out = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            out.add(n.id)
+        if isinstance(n, gast.FunctionDef):
+            out |= free_names(n)
+            continue
+        stack.extend(gast.iter_child_nodes(n))
+    return out
+
+
+def stores(stmts):
+    """Names assigned anywhere in ``stmts`` (not in nested functions, but their names)."""
+    out = set()
+    stack = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, gast.FunctionDef):
+            out.add(n.name)
+            continue
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+        stack.extend(gast.iter_child_nodes(n))
+    return out
+
+
+def free_names(fndef):
+    """Names a nested function reads from its enclosing scopes."""
+    own = stores(fndef.body) | {a.id for a in fndef.args.args}
+    return {n for s in fndef.body for n in loads(s)} - own
+
+
+def _active(fndef, active, is_nondiff):
+    assigns = []
+    stack = list(fndef.body)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, gast.Assign):
+            assigns.append(s)
+        elif isinstance(s, (gast.If, gast.For, gast.While)):
+            stack.extend(s.body + s.orelse)
+        elif isinstance(s, gast.FunctionDef):
+            assigns.append(s)
+    changed = True
+    while changed:
+        changed = False
+        for s in assigns:
+            if isinstance(s, gast.FunctionDef):
+                target, used = s.name, free_names(s)
+            else:
+                t = s.targets[0]
+                target = t.id if isinstance(t, gast.Name) else t.value.id
+                if isinstance(s.value, (gast.Compare, gast.BoolOp)) or is_nondiff(s.value):
+                    continue
+                used = loads(s.value)
+            if target not in active and used & active:
+                active.add(target)
+                changed = True
+    return active
+
+
+def _liveness(fndef):
+    live_out = {}
+    _Live(live_out).block(fndef.body, set(), None)
+    return live_out
+
+
+class _Live:
+    """Backward liveness over structured code; loops iterate to a fixpoint."""
+
+    def __init__(self, live_out):
+        self.live_out = live_out
+
+    def block(self, stmts, out, loop):
+        live = set(out)
+        for s in reversed(stmts):
+            live = self.stmt(s, live, loop)
+        return live
+
+    def stmt(self, s, out, loop):
+        if isinstance(s, gast.Return):
+            return loads(s)
+        if isinstance(s, gast.Break):
+            return set(loop[1])
+        if isinstance(s, gast.Continue):
+            return set(loop[0])
+        if isinstance(s, gast.If):
+            self.live_out[id(s)] = set(out)
+            return (self.block(s.body, out, loop) | self.block(s.orelse, out, loop)
+                    | loads(s.test))
+        if isinstance(s, (gast.For, gast.While)):
+            self.live_out[id(s)] = set(out)
+            head = set(out)
+            while True:
+                target = {s.target.id} if isinstance(s, gast.For) else set()
+                body_in = self.block(s.body, head, (head, out)) - target
+                new = head | body_in | (loads(s.iter) if isinstance(s, gast.For) else set())
+                if new == head:
+                    break
+                head = new
+            self.live_out[("head", id(s))] = head
+            return head
+        if isinstance(s, gast.Assign):
+            t = s.targets[0]
+            if isinstance(t, gast.Name):
+                return (out - {t.id}) | loads(s.value)
+            return out | loads(s)
+        if isinstance(s, gast.FunctionDef):
+            return (out - {s.name}) | free_names(s)
+        return out | loads(s)

@@ -1,0 +1,154 @@
+"""The adjoint of one primitive statement, with gradient rules inlined.
+
+Entry point: ``adjoint(rhs, ans, g, ctx) -> [(operand, expr) | (operand, index, expr)]``:
+for ``ans = rhs`` whose adjoint is the expression ``g``, the contributions to each
+active operand's adjoint. A pair means "add ``expr`` to the operand's adjoint"; a
+triple means "add ``expr`` at ``operand[index]``". ``ctx`` (built by the cps stage)
+answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``.
+"""
+
+import inspect
+import operator
+
+import gast
+import numpy as np
+
+from cpsgrad import runtime, syntax
+from cpsgrad.rules.registry import inline_form
+
+BINOPS = {gast.Add: np.add, gast.Sub: np.subtract, gast.Mult: np.multiply,
+          gast.Div: np.true_divide, gast.Pow: np.power, gast.MatMult: np.matmul,
+          gast.Mod: np.mod, gast.FloorDiv: np.floor_divide}
+UNOPS = {gast.USub: np.negative, gast.UAdd: np.positive, gast.Not: np.logical_not}
+OPERATOR_NAMES = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/",
+                  np.power: "**", np.matmul: "@", np.mod: "%", np.floor_divide: "//"}
+
+
+def adjoint(rhs, ans, g, ctx):
+    """Contributions of ``ans = rhs`` (``g`` is ``ans``'s adjoint) to its operands."""
+    if isinstance(rhs, gast.Name):
+        return [(rhs.id, syntax.name(g))]
+    if isinstance(rhs, gast.BinOp):
+        return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
+                      type(rhs.op).__name__)
+    if isinstance(rhs, gast.UnaryOp):
+        return _apply(ctx, UNOPS[type(rhs.op)], [rhs.operand], {}, ans, g,
+                      type(rhs.op).__name__)
+    if isinstance(rhs, gast.Subscript):
+        return [(rhs.value.id, rhs.slice, syntax.name(g))]
+    if isinstance(rhs, (gast.Tuple, gast.List)):
+        return [(e.id, syntax.call(ctx.bind("unbox", runtime.unbox),
+                                   [syntax.subscript(g, syntax.const(i)), e]))
+                for i, e in enumerate(rhs.elts) if _active(ctx, e)]
+    if isinstance(rhs, gast.Dict):
+        return [(v.id, syntax.call(ctx.bind("unbox", runtime.unbox),
+                                   [syntax.subscript(g, k), v]))
+                for k, v in zip(rhs.keys, rhs.values, strict=True) if _active(ctx, v)]
+    if isinstance(rhs, gast.Attribute):
+        fun = ctx.registry.attributes.get(rhs.attr, "unknown")
+        if fun is None:
+            return []
+        if fun == "unknown":
+            ctx.fail(f"no gradient rule for the attribute `.{rhs.attr}` of an array being "
+                     "differentiated")
+        return _apply(ctx, fun, [rhs.value], {}, ans, g, f".{rhs.attr}")
+    if isinstance(rhs, gast.Call):
+        return _call(rhs, ans, g, ctx)
+    ctx.fail(f"cannot differentiate the expression `{type(rhs).__name__}`")
+    return []
+
+
+def _active(ctx, node):
+    return isinstance(node, gast.Name) and ctx.active(node.id)
+
+
+def _call(rhs, ans, g, ctx):
+    func, args = rhs.func, list(rhs.args)
+    kwargs = {kw.arg: kw.value for kw in rhs.keywords}
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+            and ctx.is_local(func.value.id):
+        fun = ctx.registry.methods.get(func.attr)
+        if fun is None:
+            ctx.fail(f"no gradient rule for the method `.{func.attr}()` of an array being "
+                     f"differentiated; register one with cpsgrad.defvjp or call a NumPy "
+                     f"function instead")
+        return _apply(ctx, fun, [func.value, *args], kwargs, ans, g, f".{func.attr}()")
+    fun = ctx.resolve(func)
+    return _apply(ctx, fun, args, kwargs, ans, g, _label(func))
+
+
+def _label(func):
+    return gast.unparse(func) if hasattr(gast, "unparse") else getattr(func, "id", "function")
+
+
+def _apply(ctx, fun, args, kwargs, ans, g, label):
+    rule = ctx.registry.lookup(fun) if fun is not None else None
+    label = OPERATOR_NAMES.get(fun, label)
+    if rule is None:
+        ctx.fail(f"no gradient rule for `{label}`, applied to a value being differentiated. "
+                 f"Register one: `cpsgrad.defvjp({label}, lambda g, ans, x: ...)` (one "
+                 f"function per argument), or mark it non-differentiable with "
+                 f"`cpsgrad.defnondiff({label})`")
+    if rule.nondiff:
+        return []
+    for name, value in kwargs.items():
+        if _active(ctx, value):
+            ctx.fail(f"`{label}` receives a value being differentiated through keyword "
+                     f"`{name}=`; pass it positionally")
+    out = []
+    for i, a in enumerate(args):
+        if not _active(ctx, a):
+            continue
+        vjp = rule.vjp(i)
+        if vjp is None:
+            ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
+        out.append((a.id, _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)))
+    return out
+
+
+def _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g):
+    """The rule applied to emitted names: inlined when it is one expression."""
+    form = inline_form(vjp)
+    inlined = form and _inline(ctx, vjp, form, args, kwargs, ans, g)
+    if inlined is not None:
+        return inlined
+    name = ctx.bind(f"{rule.name}_vjp_{i}", vjp)
+    return syntax.call(name, [g, ans, *args], kwargs)
+
+
+def _inline(ctx, vjp, form, args, kwargs, ans, g):
+    params, body_src = form
+    subs, values = {}, [syntax.name(g), syntax.name(ans), *args]
+    for k, (pname, default, has_default, kind) in enumerate(params):
+        if kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            return None
+        if k < len(values):
+            subs[pname] = values[k]
+        elif pname in kwargs:
+            subs[pname] = kwargs[pname]
+        elif has_default and (default is None or isinstance(default, (int, float, str, bool))):
+            subs[pname] = syntax.const(default)
+        else:
+            return None
+    if len(values) > len(params) or set(kwargs) - set(subs):
+        return None
+    body = syntax.parse_expr(body_src)
+    free = {n.id for n in gast.walk(body) if isinstance(n, gast.Name)} - set(subs)
+    closure = inspect.getclosurevars(vjp)
+    scope = {**closure.builtins, **closure.globals, **closure.nonlocals}
+    for name in free:
+        if name not in scope:
+            return None
+        subs[name] = _render(ctx, name, scope[name])
+    return syntax.substitute(body, subs)
+
+
+def _render(ctx, name, obj):
+    """A readable reference to ``obj``: ``np.transpose`` rather than a closure name."""
+    if callable(obj) and not inspect.ismodule(obj) and obj is not operator.getitem:
+        for mod, path in ((np, "np"), (np.linalg, "np.linalg")):
+            if getattr(mod, getattr(obj, "__name__", ""), None) is obj:
+                base = ctx.bind("np", np)
+                expr = syntax.parse_expr(path.replace("np", base, 1) + "." + obj.__name__)
+                return expr
+    return syntax.name(ctx.bind(name, obj))

@@ -1,0 +1,411 @@
+"""Stage 3: A-normal form — one operation per statement, fresh deterministic temporaries.
+
+Entry point: ``anf(fndef, namer) -> fndef`` (a new tree). Output grammar, enforced by
+``check``::
+
+    stmt   := Name = rhs | Name[index] = atom | if test: [stmt] else: [stmt]
+            | for Name in range(atom, atom, const): [stmt]  | while True: [stmt]
+            | return atom | break | continue | pass | expr_stmt(call) | def (in ANF)
+            | assert/raise (forward only, left as written)
+    rhs    := atom | atom binop atom | unop atom | compare | call | atom.attr
+            | atom[index] | (atom, ...) | [atom, ...] | {atom: atom, ...}
+            | atom if atom else atom   (only between atoms) | opaque (f-strings)
+    call   := ref(atom, ..., kw=atom, ...) | atom.method(atom, ..., kw=atom)
+    test   := atom | compare | not atom | boolop of those
+    index  := atom | slice(atom?, atom?, atom?) | (index, ...)
+    atom   := Name | Constant | ref
+    ref    := a dotted path rooted at a free (non-local) name, e.g. np.linalg.norm
+
+``x.append(v)`` becomes ``x = append(x, v)``; augmented assignment, multiple and
+tuple targets, conditional expressions, short-circuit ``and``/``or``, lambdas and list
+comprehensions are lowered to the forms above. Loops over anything but a ``range`` with
+a constant step become index loops over a range.
+"""
+
+import gast
+
+from cpsgrad import syntax
+
+SIMPLE = (gast.Name, gast.Constant)
+
+
+def local_names(fndef):
+    """Parameters and assigned names of ``fndef`` (not of nested functions)."""
+    names = {a.id for a in fndef.args.args}
+    stack = list(fndef.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            if isinstance(node, gast.FunctionDef):
+                names.add(node.name)
+            continue
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+        stack.extend(gast.iter_child_nodes(node))
+    return names
+
+
+def anf(fndef, namer):
+    """Return ``fndef`` in A-normal form. ``namer`` supplies fresh temporaries."""
+    return _Anf(namer, local_names(fndef)).function(fndef)
+
+
+class _Anf:
+    def __init__(self, namer, locals_):
+        self.namer = namer
+        self.locals = locals_
+        for n in locals_:
+            namer.reserve(n)
+
+    def fresh(self, base="t"):
+        return self.namer.fresh(base + "0" if base == "t" else base)
+
+    def function(self, fndef):
+        out = syntax.funcdef(fndef.name, [a.id for a in fndef.args.args], self.block(fndef.body),
+                             [d for d in fndef.args.defaults])
+        out.lineno, out.col_offset = fndef.lineno, fndef.col_offset
+        return out
+
+    def block(self, stmts):
+        out = []
+        for s in stmts:
+            for new in self.stmt(s):
+                if getattr(new, "lineno", None) is None:
+                    new.lineno = getattr(s, "lineno", None)
+                    new.col_offset = getattr(s, "col_offset", 0)
+                out.append(new)
+        return out
+
+    # ----- statements -----
+    def stmt(self, s):
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        return method(s) if method else [s]
+
+    def stmt_Assign(self, s):
+        if len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
+            pre, rhs = self.rhs(s.value)
+            return pre + [syntax.assign(s.targets[0].id, rhs)]
+        if all(isinstance(t, gast.Name) for t in s.targets):
+            pre, value = self.atom(s.value)
+            return pre + [syntax.assign(t.id, value) for t in s.targets]
+        out = []
+        if len(s.targets) == 1 and isinstance(s.targets[0], (gast.Tuple, gast.List)) \
+                and isinstance(s.value, (gast.Tuple, gast.List)) \
+                and len(s.value.elts) == len(s.targets[0].elts):
+            return out + self.unpack_literal(s.targets[0], s.value)
+        pre, value = self.atom(s.value)
+        out += pre
+        for t in s.targets:
+            out += self.store(t, value)
+        return out
+
+    def unpack_literal(self, target, value):
+        out, atoms = [], []
+        for e in value.elts:
+            pre, a = self.atom(e)
+            out += pre
+            atoms.append(a)
+        written = {n.id for n in gast.walk(target) if isinstance(n, gast.Name)}
+        for i, a in enumerate(atoms):
+            if isinstance(a, gast.Name) and a.id in written:
+                tmp = self.fresh()
+                out.append(syntax.assign(tmp, a))
+                atoms[i] = syntax.name(tmp)
+        for t, a in zip(target.elts, atoms, strict=True):
+            out += self.store(t, a)
+        return out
+
+    def store(self, t, value):
+        """Statements storing atom ``value`` into target ``t``."""
+        if isinstance(t, gast.Name):
+            return [syntax.assign(t.id, value)]
+        if isinstance(t, (gast.Tuple, gast.List)):
+            out = []
+            for i, e in enumerate(t.elts):
+                if isinstance(e, gast.Name):
+                    out.append(syntax.assign(e.id, syntax.subscript(value, syntax.const(i))))
+                else:
+                    tmp = self.fresh()
+                    out.append(syntax.assign(tmp, syntax.subscript(value, syntax.const(i))))
+                    out += self.store(e, syntax.name(tmp))
+            return out
+        pre, index = self.index(t.slice)
+        return pre + [syntax.assign(syntax.subscript(t.value, index, "store"), value)]
+
+    def stmt_AnnAssign(self, s):
+        if s.value is None:
+            return []
+        return self.stmt_Assign(gast.Assign(targets=[s.target], value=s.value))
+
+    def stmt_AugAssign(self, s):
+        t = s.target
+        if isinstance(t, gast.Name):
+            value = gast.BinOp(left=syntax.name(t.id), op=s.op, right=s.value)
+            return self.stmt_Assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
+        pre, index = self.index(t.slice)
+        old = self.fresh()
+        pre.append(syntax.assign(old, syntax.subscript(t.value, index)))
+        more, rhs = self.atom(s.value)
+        new = self.fresh()
+        return pre + more + [syntax.assign(new, gast.BinOp(left=syntax.name(old), op=s.op,
+                                                           right=rhs)),
+                             syntax.assign(syntax.subscript(t.value, index, "store"), new)]
+
+    def stmt_Expr(self, s):
+        v = s.value
+        if isinstance(v, gast.Constant):
+            return []
+        if (isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute)
+                and v.func.attr == "append" and isinstance(v.func.value, gast.Name)
+                and v.func.value.id in self.locals and len(v.args) == 1 and not v.keywords):
+            pre, item = self.atom(v.args[0])
+            lst = v.func.value.id
+            return pre + [syntax.assign(lst, syntax.call("append", [lst, item]))]
+        pre, rhs = self.rhs(v)
+        return pre + [syntax.expr_stmt(rhs)]
+
+    def stmt_Return(self, s):
+        if s.value is None:
+            return [syntax.ret(syntax.const(None))]
+        pre, a = self.atom(s.value)
+        return pre + [syntax.ret(a)]
+
+    def stmt_If(self, s):
+        pre, test = self.test(s.test)
+        return pre + [syntax.if_(test, self.block(s.body), self.block(s.orelse))]
+
+    def stmt_While(self, s):
+        pre, test = self.test(s.test)
+        body = []
+        if not (isinstance(test, gast.Constant) and test.value is True):
+            body = pre + [syntax.if_(syntax.not_(test) if not isinstance(test, gast.UnaryOp)
+                                     else test.operand, [gast.Break()])]
+        loop = gast.While(test=syntax.const(True), body=body + self.block(s.body), orelse=[])
+        return [loop]
+
+    def stmt_For(self, s):
+        it = s.iter
+        target = s.target
+        if (isinstance(it, gast.Call) and isinstance(it.func, gast.Name)
+                and it.func.id == "range" and not it.keywords and 1 <= len(it.args) <= 3
+                and isinstance(target, gast.Name)):
+            args = list(it.args)
+            if len(args) == 1:
+                args = [syntax.const(0)] + args
+            if len(args) == 2:
+                args.append(syntax.const(1))
+            if isinstance(args[2], gast.Constant) and isinstance(args[2].value, int) \
+                    and args[2].value != 0:
+                pre, atoms = self.atoms(args[:2])
+                return pre + [self.range_loop(target.id, atoms + [args[2]], self.block(s.body))]
+        return self.index_loop(s)
+
+    def range_loop(self, var, args, body):
+        call = syntax.call("range", args)
+        return gast.For(target=syntax.target(var), iter=call, body=body, orelse=[],
+                        type_comment=None)
+
+    def index_loop(self, s):
+        """``for T in xs`` → ``for i in range(len(xs)): T = xs[i]`` (zip/enumerate too)."""
+        i = self.fresh("i")
+        pre, lens, head, value = self.element(s.iter, syntax.name(i))
+        n = self.fresh("n")
+        pre.append(syntax.assign(n, lens[0] if len(lens) == 1 else syntax.call("min", lens)))
+        head += self.stmt_Assign(gast.Assign(targets=[s.target], value=value))
+        for h in head:
+            h.lineno, h.col_offset = s.lineno, s.col_offset
+        body = self.block(head) + self.block(s.body)
+        return pre + [self.range_loop(i, [syntax.const(0), syntax.name(n), syntax.const(1)], body)]
+
+    def element(self, it, i):
+        """``(pre, lengths, head, value)``: the ``i``-th item of iterable ``it``."""
+        kind = it.func.id if (isinstance(it, gast.Call) and isinstance(it.func, gast.Name)
+                              and it.func.id in ("zip", "enumerate")
+                              and it.func.id not in self.locals) else None
+        if kind == "zip":
+            pre, lens, head, values = [], [], [], []
+            for arg in it.args:
+                p, ln, h, v = self.element(arg, i)
+                pre, lens, head = pre + p, lens + ln, head + h
+                values.append(v)
+            return pre, lens, head, gast.Tuple(elts=values, ctx=gast.Load())
+        if kind == "enumerate":
+            pre, lens, head, value = self.element(it.args[0], i)
+            start = it.args[1] if len(it.args) > 1 else None
+            start = next((kw.value for kw in it.keywords if kw.arg == "start"), start)
+            index = i
+            if start is not None and not (isinstance(start, gast.Constant) and start.value == 0):
+                more, start = self.atom(start)
+                k = self.fresh("k")
+                pre += more
+                head.append(syntax.assign(k, syntax.binop(i, gast.Add, start)))
+                index = syntax.name(k)
+            return pre, lens, head, gast.Tuple(elts=[index, value], ctx=gast.Load())
+        pre, seq = self.atom(it)
+        return pre, [syntax.call("len", [seq])], [], syntax.subscript(seq, i)
+
+    def stmt_FunctionDef(self, s):
+        inner = _Anf(self.namer, local_names(s))
+        return [inner.function(s)]
+
+    # ----- expressions -----
+    def is_ref(self, e):
+        """A dotted path rooted at a free name (``np.linalg.norm``): kept as written."""
+        while isinstance(e, gast.Attribute):
+            e = e.value
+        return isinstance(e, gast.Name) and e.id not in self.locals
+
+    def atom(self, e):
+        """``(stmts, atom)``: ``e`` evaluated into a Name or Constant (or a free ref)."""
+        if isinstance(e, SIMPLE) or self.is_ref(e):
+            return [], e
+        pre, rhs = self.rhs(e)
+        tmp = self.fresh()
+        return pre + [syntax.assign(tmp, rhs)], syntax.name(tmp)
+
+    def atoms(self, es):
+        pre, out = [], []
+        for e in es:
+            more, a = self.atom(e)
+            pre += more
+            out.append(a)
+        return pre, out
+
+    def rhs(self, e):
+        """``(stmts, rhs)``: ``e`` as one operation on atoms."""
+        if isinstance(e, SIMPLE) or self.is_ref(e):
+            return [], e
+        method = getattr(self, "rhs_" + type(e).__name__, None)
+        if method is None:
+            return [], e  # opaque (f-strings, ...): forward only
+        return method(e)
+
+    def rhs_BinOp(self, e):
+        pre, (a, b) = self.atoms([e.left, e.right])
+        return pre, gast.BinOp(left=a, op=e.op, right=b)
+
+    def rhs_UnaryOp(self, e):
+        pre, a = self.atom(e.operand)
+        return pre, gast.UnaryOp(op=e.op, operand=a)
+
+    def rhs_Compare(self, e):
+        pre, items = self.atoms([e.left, *e.comparators])
+        return pre, gast.Compare(left=items[0], ops=e.ops, comparators=items[1:])
+
+    def rhs_Call(self, e):
+        pre = []
+        func = e.func
+        if isinstance(func, gast.Attribute) and not self.is_ref(func):
+            more, obj = self.atom(func.value)
+            pre += more
+            func = syntax.attr(obj, func.attr)
+        elif not (isinstance(func, gast.Name) or self.is_ref(func)):
+            more, func = self.atom(func)
+            pre += more
+        more, args = self.atoms(e.args)
+        pre += more
+        kws = {}
+        for kw in e.keywords:
+            more, kws[kw.arg] = self.atom(kw.value)
+            pre += more
+        return pre, syntax.call(func, args, kws)
+
+    def rhs_Attribute(self, e):
+        pre, a = self.atom(e.value)
+        return pre, syntax.attr(a, e.attr)
+
+    def rhs_Subscript(self, e):
+        pre, a = self.atom(e.value)
+        more, index = self.index(e.slice)
+        return pre + more, syntax.subscript(a, index)
+
+    def index(self, s):
+        if isinstance(s, gast.Slice):
+            pre, parts = [], []
+            for p in (s.lower, s.upper, s.step):
+                if p is None:
+                    parts.append(None)
+                else:
+                    more, a = self.atom(p)
+                    pre += more
+                    parts.append(a)
+            return pre, gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+        if isinstance(s, gast.Tuple):
+            pre, elts = [], []
+            for x in s.elts:
+                more, a = self.index(x)
+                pre += more
+                elts.append(a)
+            return pre, gast.Tuple(elts=elts, ctx=gast.Load())
+        return self.atom(s)
+
+    def rhs_Tuple(self, e):
+        pre, elts = self.atoms(e.elts)
+        return pre, syntax.tuple_(elts)
+
+    def rhs_List(self, e):
+        pre, elts = self.atoms(e.elts)
+        return pre, syntax.list_(elts)
+
+    def rhs_Dict(self, e):
+        if any(k is None for k in e.keys):
+            return [], e
+        pre, keys = self.atoms(e.keys)
+        more, values = self.atoms(e.values)
+        return pre + more, gast.Dict(keys=keys, values=values)
+
+    def rhs_IfExp(self, e):
+        tmp = self.fresh()
+        pre, test = self.test(e.test)
+        body = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=e.body))
+        orelse = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=e.orelse))
+        for s in body + orelse:
+            s.lineno, s.col_offset = e.lineno, e.col_offset
+        return pre + [syntax.if_(test, body, orelse)], syntax.name(tmp)
+
+    def rhs_BoolOp(self, e):
+        """``a and b`` → ``t = a; if t: t = b`` (short-circuit kept)."""
+        tmp = self.fresh()
+        pre, first = self.atom(e.values[0])
+        out = pre + [syntax.assign(tmp, first)]
+        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if len(e.values) > 2 else e.values[1]
+        more = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
+        test = syntax.name(tmp) if isinstance(e.op, gast.And) else syntax.not_(tmp)
+        node = syntax.if_(test, more)
+        node.lineno, node.col_offset = e.lineno, e.col_offset
+        return out + [node], syntax.name(tmp)
+
+    def rhs_Lambda(self, e):
+        fname = self.fresh(f"lambda_{getattr(e, 'lineno', 0)}")
+        fn = syntax.funcdef(fname, [a.id for a in e.args.args], [syntax.ret(e.body)],
+                            list(e.args.defaults))
+        fn.lineno, fn.col_offset = e.lineno, e.col_offset
+        for n in gast.walk(fn):
+            if not hasattr(n, "lineno") or n.lineno is None:
+                n.lineno, n.col_offset = e.lineno, e.col_offset
+        self.locals.add(fname)
+        return self.stmt_FunctionDef(fn), syntax.name(fname)
+
+    def rhs_ListComp(self, e):
+        tmp = self.fresh()
+        gen = e.generators[0]
+        inner = [syntax.expr_stmt(syntax.call(syntax.attr(tmp, "append"), [e.elt]))]
+        for cond in reversed(gen.ifs):
+            inner = [syntax.if_(cond, inner)]
+        loop = gast.For(target=gen.target, iter=gen.iter, body=inner, orelse=[],
+                        type_comment=None)
+        for n in gast.walk(loop):
+            if isinstance(n, gast.stmt | gast.expr) and not hasattr(n, "lineno"):
+                n.lineno, n.col_offset = e.lineno, e.col_offset
+        self.locals.add(tmp)
+        self.locals |= {n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)}
+        return [syntax.assign(tmp, syntax.list_([]))] + self.stmt(loop), syntax.name(tmp)
+
+    def test(self, e):
+        """A branch test: kept readable (``x > 0``) when it is a comparison of atoms."""
+        if isinstance(e, gast.Compare):
+            return self.rhs_Compare(e)
+        if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.Not):
+            pre, a = self.atom(e.operand)
+            return pre, syntax.not_(a)
+        return self.atom(e)

@@ -1,0 +1,120 @@
+"""Stage 2: reject the Python that cpsgrad cannot differentiate, with a located error.
+
+Entry point: ``fence(source)``. One message per construct (a message catalogue, after
+pyflakes); the first unsupported construct raises ``TransformError`` with its file,
+line, column and source line.
+"""
+
+import gast
+
+from cpsgrad.errors import located
+
+MESSAGES = {
+    gast.Try: "`try` statements are not supported; move the error handling outside the "
+              "differentiated function",
+    gast.With: "`with` blocks are not supported inside a differentiated function",
+    gast.AsyncWith: "`async with` is not supported",
+    gast.AsyncFor: "`async for` is not supported",
+    gast.AsyncFunctionDef: "async functions are not supported",
+    gast.Await: "`await` is not supported",
+    gast.Yield: "generators (`yield`) are not supported",
+    gast.YieldFrom: "generators (`yield from`) are not supported",
+    gast.ClassDef: "class definitions inside a differentiated function are not supported; "
+                   "define the class at module level",
+    gast.Delete: "`del` is not supported",
+    gast.Global: "`global` is not supported: pass the value in as an argument and return it",
+    gast.Nonlocal: "`nonlocal` is not supported: return the new value instead",
+    gast.Import: "imports inside a differentiated function are not supported; import at "
+                 "module level",
+    gast.ImportFrom: "imports inside a differentiated function are not supported; import at "
+                     "module level",
+    gast.NamedExpr: "assignment expressions (`:=`) are not supported",
+    gast.GeneratorExp: "generator expressions are not supported; build a list with a loop",
+    gast.SetComp: "set comprehensions are not supported",
+    gast.DictComp: "dict comprehensions are not supported; build the dict with a loop",
+    gast.Match: "`match` statements are not supported; use if/elif",
+    gast.Starred: "star-arguments (`*args`) are not supported; pass arguments explicitly",
+}
+
+
+def fence(source):
+    """Raise TransformError at the first construct of ``source.tree`` we cannot handle."""
+    _Fence(source).check(source.tree)
+
+
+class _Fence(gast.NodeVisitor):
+    def __init__(self, source):
+        self.source = source
+
+    def fail(self, node, message):
+        raise located(message, self.source, node)
+
+    def check(self, fndef):
+        args = fndef.args
+        if args.vararg or args.kwarg:
+            self.fail(fndef, "functions with *args or **kwargs are not supported; "
+                             "list the parameters explicitly")
+        if args.kwonlyargs or args.posonlyargs:
+            self.fail(fndef, "keyword-only and positional-only parameters are not supported")
+        for stmt in fndef.body:
+            self.visit(stmt)
+
+    def generic_visit(self, node):
+        message = MESSAGES.get(type(node))
+        if message:
+            self.fail(node, message)
+        super().generic_visit(node)
+
+    def visit_FunctionDef(self, node):
+        if node.decorator_list:
+            self.fail(node, "decorators on nested functions are not supported")
+        self.check(node)
+
+    def visit_Lambda(self, node):
+        if node.args.vararg or node.args.kwarg:
+            self.fail(node, "lambdas with *args or **kwargs are not supported")
+        self.visit(node.body)
+
+    def visit_For(self, node):
+        if node.orelse:
+            self.fail(node, "`for ... else` is not supported")
+        self.generic_visit(node)
+
+    def visit_While(self, node):
+        if node.orelse:
+            self.fail(node, "`while ... else` is not supported")
+        self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        for t in node.targets:
+            self.check_target(t)
+        self.visit(node.value)
+
+    def visit_AugAssign(self, node):
+        self.check_target(node.target)
+        self.visit(node.value)
+
+    def visit_AnnAssign(self, node):
+        self.check_target(node.target)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def check_target(self, t):
+        if isinstance(t, gast.Attribute):
+            self.fail(t, "assigning to an attribute (`obj.x = ...`) is not supported; "
+                         "use a local variable or a dict")
+        if isinstance(t, gast.Subscript):
+            if not isinstance(t.value, gast.Name):
+                self.fail(t, "only writes into a named array or list (`x[i] = v`) are "
+                             "supported")
+            self.visit(t.slice)
+        elif isinstance(t, (gast.Tuple, gast.List)):
+            for e in t.elts:
+                self.check_target(e)
+        elif isinstance(t, gast.Starred):
+            self.fail(t, "starred assignment targets (`a, *b = ...`) are not supported")
+
+    def visit_ListComp(self, node):
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            self.fail(node, "list comprehensions with more than one `for` are not supported")
+        self.generic_visit(node)
