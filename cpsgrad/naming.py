@@ -19,7 +19,10 @@ class Namer:
         if base not in self.taken:
             return self.reserve(base)
         stem = base.rstrip("0123456789") or base
-        i = 1
+        if stem.endswith("_"):  # loop_14 -> loop_14_2
+            stem, i = f"{base}_", 2
+        else:
+            i = 1
         while f"{stem}{i}" in self.taken:
             i += 1
         return self.reserve(f"{stem}{i}")
@@ -35,7 +38,7 @@ class Versions(Namer):
     def version(self, source):
         if source not in self.used:
             self.used.add(source)
-            return source
+            return self.reserve(source)
         return self.fresh(source)
 
 

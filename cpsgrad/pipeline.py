@@ -23,6 +23,7 @@ from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
+LOWERED = {"append": runtime.append}  # helpers the ANF stage writes calls to
 SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
 
 
@@ -106,8 +107,14 @@ class Unit:
     def source_of(self, fndef):
         return self.by_tree[id(fndef)]
 
-    def global_name(self, fndef, name):
+    def resolve(self, fndef, name):
         found, obj = self.source_of(fndef).resolve(name)
+        if not found and name in LOWERED:
+            return True, LOWERED[name]
+        return found, obj
+
+    def global_name(self, fndef, name):
+        found, obj = self.resolve(fndef, name)
         if not found:
             return name  # a NameError at run time, as in the original
         return self.bind(name, obj)
@@ -120,7 +127,7 @@ class Unit:
             node = node.value
         if not isinstance(node, gast.Name) or node.id in local_names(fndef):
             return None
-        found, obj = self.source_of(fndef).resolve(node.id)
+        found, obj = self.resolve(fndef, node.id)
         for attr in reversed(path):
             obj = getattr(obj, attr, None)
         return obj if found else None

@@ -81,6 +81,10 @@ def add_item(acc, idx, g):
         else:
             acc[idx] += g
         return acc
+    if isinstance(acc, tuple):
+        items = list(acc)
+        items[idx] = add(items[idx], g)
+        return tuple(items)
     acc[idx] = add(acc[idx], g)
     return acc
 

@@ -14,6 +14,7 @@ Float32 inputs get float32 adjoints: constants are Python floats (weak under NEP
 never NumPy float64 scalars or arrays.
 """
 
+import contextlib
 import math
 import operator
 import string
@@ -81,7 +82,7 @@ def count_reduced(x, axis=None):
     return math.prod(shape[a] for a in normalize_axes(axis, len(shape)))
 
 
-def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, where=None):
+def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: ARG001, PLR0917
     """Adjoint of max/min: split evenly between the positions that attain the extremum."""
     ans_full = repeat_to_match(ans, x, axis, keepdims)
     mask = np.equal(x, ans_full)
@@ -89,7 +90,7 @@ def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, whe
     return repeat_to_match(g, x, axis, keepdims) * mask / counts.astype(float_dtype(x))
 
 
-def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):
+def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):  # noqa: ARG001, PLR0917
     """Adjoint of prod, exact even where ``x`` has zeros (products of all the others)."""
     x = np.asarray(x)
     if x.ndim == 0:
@@ -108,7 +109,7 @@ def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):
     return np.moveaxis(res, range(x.ndim - k, x.ndim), axes)
 
 
-def cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):
+def cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):  # noqa: ARG001, PLR0917
     """Adjoint of cumprod; uses division where ``x`` has no zeros, else an exact O(n^2) sum."""
     x = np.asarray(x)
     shape = x.shape
@@ -162,7 +163,7 @@ def fmin_mask(x, y):
 
 # ----- vector and matrix norms -----
 
-def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
+def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002, PLR0917
     """Adjoint of ``np.linalg.norm`` for vector and matrix norms."""
     x = np.asarray(x)
     if axis is None:
@@ -180,7 +181,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
     return matrix_norm_vjp(g, ans, x, ord, axes)
 
 
-def vector_norm_vjp(g, ans, x, ord, axis):
+def vector_norm_vjp(g, ans, x, ord, axis):  # noqa: A002
     """``g`` and ``ans`` are kept-dimension; ``axis`` is the one reduced axis."""
     if ord is None or ord == 2:
         return g * x / np.where(ans, ans, 1)
@@ -195,7 +196,7 @@ def vector_norm_vjp(g, ans, x, ord, axis):
     return g * np.sign(x) * np.abs(x) ** (ord - 1) / np.where(ans, ans, 1) ** (ord - 1)
 
 
-def matrix_norm_vjp(g, ans, x, ord, axes):
+def matrix_norm_vjp(g, ans, x, ord, axes):  # noqa: A002
     """Matrix norms over ``axes = (row, col)``; ``g`` and ``ans`` are kept-dimension."""
     row, col = axes
     if ord is None or ord == "fro":
@@ -219,7 +220,8 @@ def matrix_norm_vjp(g, ans, x, ord, axes):
         i = 0 if ord == 2 else -1
         d = u[..., :, i:i + 1 or None] @ vt[..., i:i + 1 or None, :]
     else:
-        raise NotImplementedError(f"gradient of np.linalg.norm with ord={ord!r}")
+        msg = f"gradient of np.linalg.norm with ord={ord!r}"
+        raise NotImplementedError(msg)
     return np.moveaxis(gm * d, (-2, -1), (row, col))
 
 
@@ -251,7 +253,7 @@ def dot_vjp_x(g, x, y):
     """Adjoint of ``x`` in ``np.dot(x, y)`` for operands of any dimension."""
     xd, yd = np.ndim(x), np.ndim(y)
     if yd == 0 or xd == 0:
-        return unbroadcast(g * y, x)
+        return cast_like(unbroadcast(g * y, x), x)
     if yd == 1:
         return np.tensordot(g, y, 0) if xd == 1 else np.multiply.outer(g, y)
     return cast_like(np.tensordot(g, np.swapaxes(y, -1, -2), yd - 1), x)
@@ -261,7 +263,7 @@ def dot_vjp_y(g, x, y):
     """Adjoint of ``y`` in ``np.dot(x, y)``."""
     xd, yd = np.ndim(x), np.ndim(y)
     if yd == 0 or xd == 0:
-        return unbroadcast(g * x, y)
+        return cast_like(unbroadcast(g * x, y), y)
     if yd == 1:
         return np.tensordot(g, x, xd - 1) if xd > 1 else g * x
     gx = np.tensordot(x, g, (list(range(xd - 1)), list(range(xd - 1))))
@@ -299,7 +301,7 @@ def inner_vjp(g, x, y, argnum):
     """Adjoint of ``np.inner`` (a tensordot over the last axes)."""
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         other, me = (y, x) if argnum == 0 else (x, y)
-        return unbroadcast(g * other, me)
+        return cast_like(unbroadcast(g * other, me), me)
     return tensordot_vjp(g, x, y, ([-1], [-1]), argnum)
 
 
@@ -326,11 +328,9 @@ def einsum_parse(subscripts, operands):
                  zip(specs, operands, strict=True) if "..." in s), default=0)
     ell = "".join(free[:n_ell])
     full = []
-    for s, op in zip(specs, operands, strict=True):
-        if "..." in s:
-            n = np.ndim(op) - len(s.replace("...", ""))
-            s = s.replace("...", ell[n_ell - n:])
-        full.append(s)
+    for spec, op in zip(specs, operands, strict=True):
+        n = np.ndim(op) - len(spec.replace("...", ""))
+        full.append(spec.replace("...", ell[n_ell - n:]) if "..." in spec else spec)
     if out is None:
         counts = {}
         for s in specs:
@@ -405,7 +405,7 @@ def diag_vjp(g, x, k=0):
     return diagonal_vjp(g, x, k, 0, 1)
 
 
-def slogdet_vjp(g, ans, x):
+def slogdet_vjp(g, ans, x):  # noqa: ARG001
     """Adjoint of ``slogdet``: only the log-determinant carries a gradient."""
     g_logdet = None if g is None else g[1]
     if g_logdet is None:
@@ -546,7 +546,8 @@ def pad_vjp(g, x, pad_width, mode="constant", **kwargs):
         return g[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, np.shape(x),
                                                                        strict=True))]
     if mode not in ("edge", "reflect", "symmetric", "wrap"):
-        raise NotImplementedError(f"gradient of np.pad with mode={mode!r}")
+        msg = f"gradient of np.pad with mode={mode!r}"
+        raise NotImplementedError(msg)
     idx = np.pad(np.reshape(np.arange(np.size(x)), np.shape(x)), widths, mode, **kwargs)
     flat = np.bincount(np.ravel(idx), weights=np.ravel(g), minlength=np.size(x))
     return np.reshape(flat.astype(float_dtype(g)), np.shape(x))
@@ -598,7 +599,7 @@ def flatten(x, order="C"):
     return x.flatten(order)
 
 
-def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):  # noqa: A002
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):  # noqa: PLR0917
     """``x.astype(dtype)``."""
     return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
 
@@ -653,8 +654,8 @@ defvjp(np.power,
        lambda g, ans, x, y: unbroadcast(g * y * x ** power_exponent_less_one(y), x),
        lambda g, ans, x, y: unbroadcast(g * safe_log(x) * ans, y))
 defvjp(np.float_power,
-       lambda g, ans, x, y: cast_like(unbroadcast(
-           g * y * np.float_power(x, power_exponent_less_one(y)), x), x),
+       lambda g, ans, x, y:
+       cast_like(unbroadcast(g * y * np.float_power(x, power_exponent_less_one(y)), x), x),
        lambda g, ans, x, y: cast_like(unbroadcast(g * safe_log(x) * ans, y), y))
 defvjp(np.negative, lambda g, ans, x: -g)
 defvjp(np.positive, lambda g, ans, x: g)
@@ -933,7 +934,7 @@ def register_scipy():
     defvjp(special.erf, lambda g, ans, x: g * TWO_OVER_SQRT_PI * np.exp(-x * x))
     defvjp(special.erfc, lambda g, ans, x: -g * TWO_OVER_SQRT_PI * np.exp(-x * x))
     defvjp(special.gammaln, lambda g, ans, x: g * scipy_special().digamma(x))
-    defvjp(special.digamma, lambda g, ans, x: g * scipy_special().polygamma(1, x))
+    defvjp(special.digamma, lambda g, ans, x: cast_like(g * scipy_special().polygamma(1, x), x))
     defvjp(special.logsumexp,
            lambda g, ans, a, axis=None, b=None, keepdims=False, return_sign=False:
            repeat_to_match(g, a, axis, keepdims)
@@ -945,7 +946,5 @@ def register_scipy():
            g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True))
 
 
-try:
+with contextlib.suppress(ImportError):
     register_scipy()
-except ImportError:  # pragma: no cover
-    pass

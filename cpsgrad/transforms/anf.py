@@ -70,9 +70,11 @@ class _Anf:
         out = []
         for s in stmts:
             for new in self.stmt(s):
-                if getattr(new, "lineno", None) is None:
-                    new.lineno = getattr(s, "lineno", None)
-                    new.col_offset = getattr(s, "col_offset", 0)
+                for n in gast.walk(new):
+                    if isinstance(n, (gast.stmt, gast.expr)) \
+                            and getattr(n, "lineno", None) is None:
+                        n.lineno = getattr(s, "lineno", None)
+                        n.col_offset = getattr(s, "col_offset", 0)
                 out.append(new)
         return out
 

@@ -275,7 +275,7 @@ class _Cps:
             [False] * len(extra) + mask)
 
     def if_(self, s, rest, frame, env, ctx):
-        line = self.unit.file_line(self.fndef, s.lineno)
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         joined = sorted(stores([s]) & self.analysis.live_out[id(s)])
         pre = self.carry(frame, env, joined)
         name, jframe, jdef = self.continuation("join", line, frame, env, joined, rest, ctx)
@@ -303,7 +303,7 @@ class _Cps:
         return syntax.if_(test, body, orelse)
 
     def loop(self, s, rest, frame, env, ctx):
-        line = self.unit.file_line(self.fndef, s.lineno)
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         after = sorted(stores(s.body) & self.analysis.live_out[id(s)])
         head = self.analysis.live_out[("head", id(s))]
         is_for = isinstance(s, gast.For)
@@ -347,7 +347,7 @@ class _Cps:
         args = callee.bind(s.value, lambda a: self.rename(a, env))
         mask = callee.mask([isinstance(a, gast.Name) and a.id in self.active for a in args])
         target, tframe = callee.adjoint(mask)
-        line = self.unit.file_line(self.fndef, s.lineno)
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         result = s.targets[0].id
         name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
         out = self.inits(frame, cframe)
@@ -375,6 +375,9 @@ class _Cps:
             active = bool(reads & self.active) and not nondiff \
                 and s.targets[0].id in self.analysis.active
             v = self.define(frame, s.targets[0].id, env, self.rhs_kind(rhs), active)
+            fns = self.unit.local_fns.get(self, {})
+            if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
+                fns[s.targets[0].id] = fns[s.value.id]
             return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs))] if active else [])
         if isinstance(s, gast.Assign):
             return self.setitem(s, frame, env)
