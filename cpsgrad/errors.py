@@ -18,12 +18,12 @@ class NoRuleError(TransformError):
     """A function without a gradient rule is applied to a value being differentiated."""
 
 
-def located(message, where, node=None):
-    """Build a TransformError at ``node`` (a gast node) inside ``where`` (a Source)."""
+def located(message, where, node=None, cls=TransformError):
+    """Build a TransformError (or ``cls``) at ``node`` (a gast node) inside ``where``."""
     lineno = getattr(node, "lineno", None)
     col = getattr(node, "col_offset", None)
     line = where.source_line(lineno) if lineno else None
     if lineno is not None:
         lineno += where.line_offset
     name = where.name
-    return TransformError(f"in {name}(): {message}", where.filename, lineno, col, line)
+    return cls(f"in {name}(): {message}", where.filename, lineno, col, line)

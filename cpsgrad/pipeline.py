@@ -13,7 +13,7 @@ import gast
 import numpy as np
 
 from cpsgrad import codegen, loader, runtime, syntax
-from cpsgrad.errors import located
+from cpsgrad.errors import TransformError, located
 from cpsgrad.naming import Namespace, Versions
 from cpsgrad.parse import parse
 from cpsgrad.rules.registry import default_registry
@@ -193,8 +193,8 @@ class Unit:
     def file_line(self, fndef, line):
         return self.source_of(fndef).file_line(line)
 
-    def error(self, fndef, stmt, message):
-        return located(message, self.source_of(fndef), stmt)
+    def error(self, fndef, stmt, message, cls=None):
+        return located(message, self.source_of(fndef), stmt, cls or TransformError)
 
 
 class _ModuleCallee:

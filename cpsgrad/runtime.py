@@ -55,8 +55,11 @@ def unbox(g, like):
 
 def unbroadcast(g, x):
     """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
-    shape = np.shape(x)
-    gshape = np.shape(g)
+    shape = getattr(x, "shape", None)
+    gshape = getattr(g, "shape", None)
+    if gshape == shape:  # the common case, cheap for floats too
+        return g
+    shape, gshape = np.shape(x), np.shape(g)
     if gshape == shape:
         return g
     extra = len(gshape) - len(shape)

@@ -21,7 +21,7 @@ import string
 
 import numpy as np
 
-from cpsgrad.rules.registry import default_registry as R
+from cpsgrad.rules.registry import default_registry as R  # noqa: N812
 from cpsgrad.runtime import unbroadcast
 
 defvjp, deflinear, defnondiff = R.defvjp, R.deflinear, R.defnondiff
@@ -31,6 +31,7 @@ LOG10 = math.log(10.0)
 DEG = math.pi / 180.0
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 LETTERS = string.ascii_letters
+SPECTRAL = 2  # ``ord`` of the 2-norm / largest singular value
 
 
 # ===================================================================================
@@ -167,7 +168,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002, PLR
     """Adjoint of ``np.linalg.norm`` for vector and matrix norms."""
     x = np.asarray(x)
     if axis is None:
-        if ord is None or ord == "fro" or (x.ndim == 1 and ord == 2):
+        if ord is None or ord == "fro" or (x.ndim == 1 and ord == SPECTRAL):
             return g * x / np.where(ans, ans, 1)
         axes = tuple(range(x.ndim))
     else:
@@ -183,7 +184,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002, PLR
 
 def vector_norm_vjp(g, ans, x, ord, axis):  # noqa: A002
     """``g`` and ``ans`` are kept-dimension; ``axis`` is the one reduced axis."""
-    if ord is None or ord == 2:
+    if ord is None or ord == SPECTRAL:
         return g * x / np.where(ans, ans, 1)
     if ord == 0:
         return np.zeros_like(g * x)
@@ -216,8 +217,8 @@ def matrix_norm_vjp(g, ans, x, ord, axes):  # noqa: A002
     u, _, vt = np.linalg.svd(xm, full_matrices=False)
     if ord == "nuc":
         d = u @ vt
-    elif ord in (2, -2):
-        i = 0 if ord == 2 else -1
+    elif ord in (SPECTRAL, -SPECTRAL):
+        i = 0 if ord == SPECTRAL else -1
         d = u[..., :, i:i + 1 or None] @ vt[..., i:i + 1 or None, :]
     else:
         msg = f"gradient of np.linalg.norm with ord={ord!r}"
@@ -344,6 +345,8 @@ def einsum_parse(subscripts, operands):
 
 def einsum_vjp(g, argnum, subscripts, operands):
     """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``."""
+    if not isinstance(subscripts, str):
+        einsum_interleaved(g)
     specs, out = einsum_parse(subscripts, operands)
     sizes = {}
     for s, op in zip(specs, operands, strict=True):
@@ -369,6 +372,12 @@ def einsum_vjp(g, argnum, subscripts, operands):
     acc = np.zeros(np.shape(x), res.dtype)
     np.einsum(f"{mine}->{unique}", acc)[...] = res  # a writable view onto the diagonal
     return acc
+
+
+def einsum_interleaved(g, *args, **kwargs):
+    """The interleaved form ``einsum(op0, sublist0, op1, ...)`` has no rule yet."""
+    msg = "gradient of np.einsum in the interleaved (operand, sublist) form"
+    raise NotImplementedError(msg)
 
 
 # ----- linear algebra -----
@@ -771,7 +780,7 @@ defvjp(np.kron,
        lambda g, ans, x, y: kron_vjp(g, x, y, 0),
        lambda g, ans, x, y: kron_vjp(g, x, y, 1))
 defvjp(np.einsum,
-       None,
+       einsum_interleaved,  # the subscripts string itself is never differentiated
        lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 0, subscripts, operands),
        lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 1, subscripts, operands),
        lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 2, subscripts, operands),

@@ -14,6 +14,7 @@ import gast
 import numpy as np
 
 from cpsgrad import runtime, syntax
+from cpsgrad.errors import NoRuleError
 from cpsgrad.rules.registry import inline_form
 
 BINOPS = {gast.Add: np.add, gast.Sub: np.subtract, gast.Mult: np.multiply,
@@ -29,8 +30,11 @@ def adjoint(rhs, ans, g, ctx):
     if isinstance(rhs, gast.Name):
         return [(rhs.id, syntax.name(g))]
     if isinstance(rhs, gast.BinOp):
-        return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
-                      type(rhs.op).__name__)
+        out = _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
+                     type(rhs.op).__name__)
+        if _scalar_const(rhs.left) or _scalar_const(rhs.right):  # x * 2.0: no broadcasting
+            out = [(v, _strip_unbroadcast(e, ctx)) for v, e in out]
+        return out
     if isinstance(rhs, gast.UnaryOp):
         return _apply(ctx, UNOPS[type(rhs.op)], [rhs.operand], {}, ans, g,
                       type(rhs.op).__name__)
@@ -58,6 +62,18 @@ def adjoint(rhs, ans, g, ctx):
     return []
 
 
+def _scalar_const(node):
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
+
+
+def _strip_unbroadcast(expr, ctx):
+    name = ctx.bind("unbroadcast", runtime.unbroadcast)
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
+            and expr.func.id == name and len(expr.args) == 2:
+        return expr.args[0]
+    return expr
+
+
 def _active(ctx, node):
     return isinstance(node, gast.Name) and ctx.active(node.id)
 
@@ -71,7 +87,7 @@ def _call(rhs, ans, g, ctx):
         if fun is None:
             ctx.fail(f"no gradient rule for the method `.{func.attr}()` of an array being "
                      f"differentiated; register one with cpsgrad.defvjp or call a NumPy "
-                     f"function instead")
+                     f"function instead", NoRuleError)
         return _apply(ctx, fun, [func.value, *args], kwargs, ans, g, f".{func.attr}()")
     fun = ctx.resolve(func)
     return _apply(ctx, fun, args, kwargs, ans, g, _label(func))
@@ -88,7 +104,7 @@ def _apply(ctx, fun, args, kwargs, ans, g, label):
         ctx.fail(f"no gradient rule for `{label}`, applied to a value being differentiated. "
                  f"Register one: `cpsgrad.defvjp({label}, lambda g, ans, x: ...)` (one "
                  f"function per argument), or mark it non-differentiable with "
-                 f"`cpsgrad.defnondiff({label})`")
+                 f"`cpsgrad.defnondiff({label})`", NoRuleError)
     if rule.nondiff:
         return []
     for name, value in kwargs.items():

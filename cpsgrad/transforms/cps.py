@@ -463,8 +463,8 @@ class _Cps:
             self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
         return out
 
-    def fail(self, message):
-        raise self.unit.error(self.fndef, self.current_stmt, message)
+    def fail(self, message, cls=None):
+        raise self.unit.error(self.fndef, self.current_stmt, message, cls)
 
 
 class _Rules:
@@ -485,8 +485,8 @@ class _Rules:
     def bind(self, name, obj):
         return self.cps.unit.bind(name, obj)
 
-    def fail(self, message):
-        self.cps.fail(message)
+    def fail(self, message, cls=None):
+        self.cps.fail(message, cls)
 
 
 def _all_names(fndef):

@@ -1,0 +1,154 @@
+"""The public API: grad forms, wrt by name, value_and_grad, vjp, trees, depth, dtypes."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import cpsgrad
+
+
+def loss(W, b, x):
+    return np.sum(np.tanh(W @ x + b) ** 2)
+
+
+W0, b0, x0 = np.arange(6.0).reshape(2, 3) / 10, np.array([0.1, -0.2]), np.array([1.0, 2, 3])
+
+
+def test_decorator_forms_agree():
+    plain = cpsgrad.grad(loss)
+    by_name = cpsgrad.grad(wrt="W")(loss)
+    tupled = cpsgrad.grad(loss, wrt=(0, "b"))
+    np.testing.assert_allclose(plain(W0, b0, x0), by_name(W0, b0, x0))
+    gW, gb = tupled(W0, b0, x0)
+    np.testing.assert_allclose(gW, plain(W0, b0, x0))
+    assert gb.shape == b0.shape
+    assert plain.__wrapped__ is loss
+
+
+def test_value_and_grad_runs_once():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return np.sum(x * x)
+
+    value, g = cpsgrad.value_and_grad(f)(np.array([1.0, 2.0]))
+    assert value == 5.0
+    np.testing.assert_allclose(g, [2.0, 4.0])
+
+
+def test_vjp_of_non_scalar_output():
+    def f(x, y):
+        return np.sin(x) * y
+
+    x, y = np.array([0.1, 0.2]), np.array([3.0, 4.0])
+    value, pullback = cpsgrad.vjp(f, x, y)
+    np.testing.assert_allclose(value, f(x, y))
+    gx, gy = pullback(np.array([1.0, -1.0]))
+    np.testing.assert_allclose(gx, np.cos(x) * y * [1, -1])
+    np.testing.assert_allclose(gy, np.sin(x) * [1, -1])
+
+
+def test_non_float_arguments_pass_through():
+    def f(x, n, name, opts):
+        assert name == "model"
+        return np.sum(x ** n) * opts["scale"]
+
+    g = cpsgrad.grad(f)(np.array([1.0, 2.0]), 3, "model", {"scale": 2.0})
+    np.testing.assert_allclose(g, 6.0 * np.array([1.0, 4.0]))
+
+
+def test_gradient_has_argument_structure():
+    params = {"W": W0, "b": b0, "unused": np.ones(4)}
+
+    def f(p, x):
+        return loss(p["W"], p["b"], x)
+
+    g = cpsgrad.grad(f)(params, x0)
+    assert set(g) == {"W", "b", "unused"}
+    np.testing.assert_array_equal(g["unused"], np.zeros(4))
+    np.testing.assert_allclose(g["W"], cpsgrad.grad(loss)(W0, b0, x0))
+
+
+def test_float32_stays_float32():
+    g = cpsgrad.grad(lambda x: np.sum(np.sin(x) * 2.0))(np.ones(3, np.float32))
+    assert g.dtype == np.float32
+
+
+def long_loop(x):
+    for _ in range(1_000_000):
+        x = x * 0.999999 + 1e-7
+    return x
+
+
+def chain(x, n):
+    if n == 0:
+        return x
+    return np.sin(chain(x, n - 1)) * 0.5 + x
+
+
+def test_million_iterations_without_touching_recursion_limit():
+    limit = sys.getrecursionlimit()
+    g = cpsgrad.grad(long_loop)(1.0)
+    assert g == pytest.approx(0.999999 ** 1_000_000, rel=1e-9)
+    assert sys.getrecursionlimit() == limit
+
+
+def test_recursion_900_deep():
+    limit = sys.getrecursionlimit()
+    assert limit <= 1000
+    chain(0.3, 900)  # the forward runs under the default limit ...
+    g = cpsgrad.grad(chain)(0.3, 900)  # ... so the gradient runs too
+    eps = 1e-6
+    fd = (chain(0.3 + eps, 900) - chain(0.3 - eps, 900)) / (2 * eps)
+    assert g == pytest.approx(fd, rel=1e-6)
+    assert sys.getrecursionlimit() == limit
+
+
+def failing(x):
+    y = x * 2.0
+    return np.sum(y[10])
+
+
+def test_recursion_limit_restored_after_exception():
+    limit = sys.getrecursionlimit()
+    with pytest.raises(IndexError):
+        cpsgrad.grad(failing)(np.ones(3))
+    assert sys.getrecursionlimit() == limit
+
+
+def test_show_source_reads_like_the_design():
+    def rnn(x, W):
+        h = x
+        for t in range(3):
+            h = np.tanh(W @ h)
+        return np.sum(h * h)
+
+    g = cpsgrad.grad(rnn, wrt=(0, 1))
+    g(np.ones(3), np.eye(3))
+    src = cpsgrad.show_source(g)
+    assert "def loop_" in src and "def after_" in src
+    assert "# h = np.tanh(W @ h)" in src
+    assert "nonlocal W_bar" in src
+    assert "W_bar = zeros_like(W)" in src
+
+
+def test_check_grads_catches_a_wrong_rule():
+    def mysq(x):
+        return x * x
+
+    def wrong(g, ans, x):
+        return g * 3.0 * x
+
+    def f(x):
+        return np.sum(mysq(x))
+
+    cpsgrad.check_grads(f, np.array([0.5, 1.5]))
+    cpsgrad.defvjp(mysq, wrong)
+    try:
+        with pytest.raises(AssertionError, match="gradient check failed"):
+            cpsgrad.check_grads(f, np.array([0.5, 1.5]))
+    finally:
+        from cpsgrad.rules.registry import default_registry
+        del default_registry.rules[mysq]

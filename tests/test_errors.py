@@ -1,0 +1,140 @@
+"""Bad input gets a clear, located error — never a wrong or silently zero gradient."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import cpsgrad
+from cpsgrad import NoRuleError, TransformError
+
+
+def uses_try(x):
+    try:
+        return x * 2.0
+    except ValueError:
+        return x
+
+
+def uses_with(x):
+    with open("f") as f:  # noqa: PTH123
+        return x * f
+
+
+def uses_yield(x):
+    yield x
+
+
+def uses_global(x):
+    global GLOBAL_Y
+    GLOBAL_Y = x
+    return x
+
+
+def uses_class(x):
+    class A:
+        pass
+
+    return x
+
+
+def uses_del(x):
+    y = x
+    del y
+    return x
+
+
+def uses_star(*xs):
+    return xs[0]
+
+
+def uses_walrus(x):
+    return (y := x * 2.0) + y
+
+
+def opaque(x):
+    return float(np.sum(x))
+
+
+def no_rule(x):
+    return np.sum(np.sinc(x))
+
+
+def unknown_method(x):
+    return x.ptp()
+
+
+def wrong_keyword(x, y):
+    return np.sum(np.add(x, y=y))
+
+
+@pytest.mark.parametrize(("fn", "message"), [
+    (uses_try, "`try` statements are not supported"),
+    (uses_with, "`with` blocks are not supported"),
+    (uses_yield, "generators (`yield`) are not supported"),
+    (uses_global, "`global` is not supported"),
+    (uses_class, "class definitions inside a differentiated function"),
+    (uses_del, "`del` is not supported"),
+    (uses_star, "functions with *args or **kwargs are not supported"),
+    (uses_walrus, "assignment expressions"),
+], ids=lambda v: getattr(v, "__name__", "msg"))
+def test_unsupported_syntax_is_located(fn, message):
+    with pytest.raises(TransformError) as info:
+        cpsgrad.grad(fn)(np.ones(3))
+    err = info.value
+    assert message in str(err)
+    assert err.filename == __file__
+    assert err.lineno is not None
+    assert err.text and err.text in open(__file__).read()  # noqa: PTH123, SIM115
+
+
+def test_unknown_function_names_it_and_how_to_register():
+    with pytest.raises(NoRuleError) as info:
+        cpsgrad.grad(no_rule)(np.ones(3))
+    msg = str(info.value)
+    assert "sinc" in msg
+    assert "cpsgrad.defvjp" in msg
+    assert info.value.lineno == no_rule.__code__.co_firstlineno + 1
+
+
+def test_unknown_method_is_an_error():
+    with pytest.raises(TransformError, match=r"\.ptp\(\)"):
+        cpsgrad.grad(unknown_method)(np.ones(3))
+
+
+def test_active_keyword_argument_is_an_error():
+    with pytest.raises(TransformError, match="keyword `y=`"):
+        cpsgrad.grad(wrong_keyword, wrt=(0, 1))(np.ones(3), np.ones(3))
+
+
+@pytest.mark.parametrize("wrt", [2, -3, "z", (0, 5)])
+def test_bad_wrt_fails_at_grad_time(wrt):
+    with pytest.raises(ValueError, match="wrt"):
+        cpsgrad.grad(wrong_keyword, wrt=wrt)
+
+
+def test_int_argument_cannot_be_differentiated():
+    with pytest.raises(TypeError, match="integers"):
+        cpsgrad.grad(lambda x: x * 2)(3)
+
+
+def test_builtin_has_no_source():
+    with pytest.raises(TransformError, match="builtin or C function"):
+        cpsgrad.grad(np.sin)(1.0)
+
+
+def test_source_from_python_c_is_explained():
+    code = ("import cpsgrad\n"
+            "def f(x):\n    return x * x\n"
+            "try:\n    cpsgrad.grad(f)(1.0)\n"
+            "except cpsgrad.TransformError as e:\n    print('ERR', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "cannot find the source of f()" in out
+    assert "python -c" in out
+
+
+def test_non_scalar_output_needs_vjp():
+    with pytest.raises(TypeError, match="scalar output"):
+        cpsgrad.grad(lambda x: x * 2.0)(np.ones(3))
