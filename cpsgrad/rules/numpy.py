@@ -957,3 +957,15 @@ def register_scipy():
 
 with contextlib.suppress(ImportError):
     register_scipy()
+
+
+# ----- constructors on active values -----
+def array_vjp(g, x):
+    """Adjoint of ``np.array(x)`` for a (nested) list or tuple ``x`` of floats and arrays."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(array_vjp(g[i], item) for i, item in enumerate(x))
+    return unbroadcast(g, x)
+
+
+defvjp(np.array, lambda g, ans, x: array_vjp(g, x))
+defvjp(np.asarray, lambda g, ans, x: array_vjp(g, x))

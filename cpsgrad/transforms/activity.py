@@ -37,7 +37,10 @@ def loads(node):
 
 
 def stores(stmts):
-    """Names assigned anywhere in ``stmts`` (not in nested functions, but their names)."""
+    """Names assigned anywhere in ``stmts`` (not in nested functions, but their names).
+
+    ``x[i] = v`` counts as a store of ``x``: it makes a new value of ``x``.
+    """
     out = set()
     stack = list(stmts)
     while stack:
@@ -47,6 +50,9 @@ def stores(stmts):
             continue
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             out.add(n.id)
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                and isinstance(n.value, gast.Name):
+            out.add(n.value.id)
         stack.extend(gast.iter_child_nodes(n))
     return out
 
