@@ -5,7 +5,7 @@ import inspect
 
 import numpy as np
 
-from cpsgrad import pipeline, runtime
+from cpsgrad import debug, pipeline, runtime
 from cpsgrad.codegen import to_source
 from cpsgrad.syntax import module
 
@@ -64,8 +64,12 @@ class Gradient:
             out.append(y)
             return seed(y)
 
-        with runtime.deep_recursion():
-            grads = built.function(*args, k)
+        try:
+            with runtime.deep_recursion():
+                grads = built.function(*args, k)
+        except Exception as exc:
+            debug.annotate(exc)
+            raise
         n = len(set(self.indices))
         grads = (grads,) if n == 1 else tuple(grads)
         order = sorted(set(self.indices))

@@ -8,6 +8,7 @@ answers the questions the cps stage asks about names and functions.
 """
 
 import inspect
+from pathlib import Path
 
 import gast
 import numpy as np
@@ -189,6 +190,10 @@ class Unit:
     # ----- locations -----
     def source_line(self, fndef, line):
         return self.source_of(fndef).source_line(line) if line else None
+
+    def where(self, fndef, line):
+        source = self.source_of(fndef)
+        return f"{Path(source.filename).name}:{source.file_line(line)}"
 
     def file_line(self, fndef, line):
         return self.source_of(fndef).file_line(line)

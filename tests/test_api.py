@@ -152,3 +152,12 @@ def test_check_grads_catches_a_wrong_rule():
     finally:
         from cpsgrad.rules.registry import default_registry
         del default_registry.rules[mysq]
+
+
+def test_exception_in_emitted_code_names_the_user_line():
+    with pytest.raises(IndexError) as info:
+        cpsgrad.grad(failing)(np.ones(3))
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "emitted gradient" in notes
+    assert f"test_api.py:{failing.__code__.co_firstlineno + 2}" in notes
+    assert "np.sum(y[10])" in notes

@@ -214,7 +214,8 @@ class _Cps:
             return []
         self.last_line = (line, prefix)
         text = self.unit.source_line(self.fndef, line)
-        return [syntax.comment(f"{prefix}{text}")] if text else []
+        where = self.unit.where(self.fndef, line)
+        return [syntax.comment(f"{prefix}{text}  ({where})")] if text else []
 
     def is_boundary(self, s, env):
         if isinstance(s, (gast.Return, gast.Break, gast.Continue)):
