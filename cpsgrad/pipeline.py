@@ -38,7 +38,7 @@ def build(fn, active, kinds, registry=None):
     unit = Unit(registry or default_registry)
     entry = unit.request(fn, tuple(active), tuple(kinds))
     header = (f'"""Adjoint of {unit.sources[fn].name}() from '
-              f"{unit.sources[fn].filename}:{unit.sources[fn].line_offset + 1}, "
+              f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
               f"emitted by cpsgrad.\n\n"
               f"Differentiated with respect to: "
               f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
@@ -60,6 +60,7 @@ class Unit:
 
     # ----- callees -----
     def request(self, fn, active, kinds):
+        kinds = tuple(k if a else "any" for k, a in zip(kinds, active, strict=True))
         key = (fn, active, kinds)
         if key in self.cache:
             return self.cache[key]
@@ -225,9 +226,8 @@ class _ModuleCallee:
     def mask(self, active):
         return active
 
-    def adjoint(self, mask):
-        kinds = tuple("any" for _ in mask)
-        return self.unit.request(self.fn, tuple(mask), kinds), None
+    def adjoint(self, mask, kinds):
+        return self.unit.request(self.fn, tuple(mask), tuple(kinds)), None
 
 
 class _LocalCallee:
@@ -247,7 +247,7 @@ class _LocalCallee:
     def mask(self, active):
         return [True] * len(active)
 
-    def adjoint(self, mask):
+    def adjoint(self, mask, kinds):
         return self.name, self.frame
 
 

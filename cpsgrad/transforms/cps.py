@@ -347,7 +347,10 @@ class _Cps:
         callee = self.user_call(s.value, env)
         args = callee.bind(s.value, lambda a: self.rename(a, env))
         mask = callee.mask([isinstance(a, gast.Name) and a.id in self.active for a in args])
-        target, tframe = callee.adjoint(mask)
+        kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
+                 or (isinstance(a, gast.Constant) and isinstance(a.value, float)) else "any"
+                 for a in args]
+        target, tframe = callee.adjoint(mask, kinds)
         line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         result = s.targets[0].id
         name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
