@@ -2,6 +2,7 @@
 
 import functools
 import inspect
+import os
 
 import numpy as np
 
@@ -33,8 +34,11 @@ def _wrt_indices(fn, wrt):
 class Gradient:
     """A differentiated function: call it like the original; it returns gradients."""
 
-    def __init__(self, fn, wrt=0, with_value=False):
+    def __init__(self, fn, wrt=0, with_value=False, check_nans=None):
         self.fn = fn
+        if check_nans is None:
+            check_nans = os.environ.get("CPSGRAD_CHECK_NANS", "") not in ("", "0")
+        self.check_nans = check_nans
         self.wrt = wrt
         self.indices, self.params = _wrt_indices(fn, wrt)
         self.with_value = with_value
@@ -52,7 +56,8 @@ class Gradient:
         kinds = tuple(pipeline.arg_kind(a) for a in args)
         if kinds not in self.built:
             active = tuple(i in self.indices for i in range(len(args)))
-            self.built[kinds] = pipeline.build(self.fn, active, kinds)
+            self.built[kinds] = pipeline.build(self.fn, active, kinds,
+                                               check_nans=self.check_nans)
         return self.built[kinds]
 
     def run(self, args, seed):
@@ -112,11 +117,15 @@ def runtime_leaves(x):
     return [x]
 
 
-def grad(fn=None, wrt=0):
-    """The gradient of scalar-valued ``fn`` with respect to argument(s) ``wrt``."""
+def grad(fn=None, wrt=0, check_nans=None):
+    """The gradient of scalar-valued ``fn`` with respect to argument(s) ``wrt``.
+
+    ``check_nans=True`` (or ``CPSGRAD_CHECK_NANS=1``) stops at the first emitted
+    statement that produces a NaN or inf and names it and the user's line.
+    """
     if fn is None:
-        return lambda f: Gradient(f, wrt)
-    return Gradient(fn, wrt)
+        return lambda f: Gradient(f, wrt, check_nans=check_nans)
+    return Gradient(fn, wrt, check_nans=check_nans)
 
 
 def value_and_grad(fn=None, wrt=0):

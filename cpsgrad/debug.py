@@ -33,3 +33,35 @@ def annotate(exc):
     if origin:
         exc.add_note(f"cpsgrad: raised in the emitted gradient at {last.filename}:{last.lineno}"
                      f" ({last.line}), which comes from {origin[1]}: {origin[0]}")
+
+
+def insert_checks(tree, check):
+    """After every assignment in emitted functions, call ``check(value, name, where)``.
+
+    ``check`` is the emitted name of ``runtime.check_finite``; ``where`` is the user's
+    line, taken from the comment above the statement.
+    """
+    import gast
+
+    from cpsgrad import syntax
+
+    def visit(body):
+        out, where = [], ""
+        for stmt in body:
+            out.append(stmt)
+            if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
+                    and isinstance(stmt.value.value, str) \
+                    and stmt.value.value.startswith(syntax.COMMENT):
+                where = stmt.value.value[len(syntax.COMMENT):]
+            elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
+                target = stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target
+                for name in [t for t in gast.walk(target) if isinstance(t, gast.Name)]:
+                    out.append(syntax.expr_stmt(syntax.call(
+                        check, [name.id, syntax.const(name.id), syntax.const(where)])))
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, gast.Expr):
+                    setattr(stmt, field, visit(getattr(stmt, field)))
+        return out
+
+    tree.body = visit(tree.body)
+    return tree

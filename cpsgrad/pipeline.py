@@ -13,7 +13,7 @@ from pathlib import Path
 import gast
 import numpy as np
 
-from cpsgrad import codegen, loader, runtime, syntax
+from cpsgrad import codegen, debug, loader, runtime, syntax
 from cpsgrad.errors import TransformError, located
 from cpsgrad.naming import Namespace, Versions
 from cpsgrad.parse import parse
@@ -33,8 +33,11 @@ class Built:
         self.source, self.function, self.stages, self.entry = source, function, stages, entry
 
 
-def build(fn, active, kinds, registry=None):
-    """Emit and load the adjoint of ``fn`` with parameters ``active`` (a tuple of bools)."""
+def build(fn, active, kinds, registry=None, check_nans=False):
+    """Emit and load the adjoint of ``fn`` with parameters ``active`` (a tuple of bools).
+
+    With ``check_nans``, every emitted assignment is followed by a finiteness check.
+    """
     unit = Unit(registry or default_registry)
     entry = unit.request(fn, tuple(active), tuple(kinds))
     header = (f'"""Adjoint of {unit.sources[fn].name}() from '
@@ -43,9 +46,13 @@ def build(fn, active, kinds, registry=None):
               f"Differentiated with respect to: "
               f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
               f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n"""\n')
-    body = codegen.to_source(syntax.module(unit.body))
+    tree = syntax.module(unit.body)
+    if check_nans:
+        tree = debug.insert_checks(tree, unit.bind("check_finite", runtime.check_finite))
+    body = codegen.to_source(tree)
     source = header + "\n\n" + body
-    module = loader.load(source, f"{fn.__name__}_adjoint", unit.ns.objects)
+    stem = f"{fn.__name__}_adjoint" + ("_checked" if check_nans else "")
+    module = loader.load(source, stem, unit.ns.objects)
     return Built(source, getattr(module, entry), unit.stages, entry)
 
 

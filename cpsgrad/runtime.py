@@ -163,3 +163,11 @@ def zero_item(g, idx):
 def append(items, item):
     """``items.append(item)`` as a new list (the forward of a lowered ``append``)."""
     return [*items, item]
+
+
+def check_finite(value, name, where):
+    """Stop at the first emitted value that holds a NaN or inf (``check_nans=True``)."""
+    if isinstance(value, (float, np.floating, np.ndarray)) and not np.all(np.isfinite(value)):
+        raise FloatingPointError(
+            f"cpsgrad check_nans: `{name}` is not finite ({value!r}) in the emitted gradient; "
+            f"it comes from the user's line: {where}")
