@@ -13,6 +13,13 @@ import numpy as np
 TREES = (dict, list, tuple)
 
 
+def rebuild(like, items):
+    """A list, tuple or named tuple of the same type as ``like`` holding ``items``."""
+    if isinstance(like, tuple) and hasattr(like, "_fields"):
+        return type(like)(*items)
+    return type(like)(items)
+
+
 def zeros_like(x):
     """A zero adjoint with the structure, shape and float dtype of ``x``."""
     if isinstance(x, np.ndarray):
@@ -25,7 +32,7 @@ def zeros_like(x):
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, TREES):
-        return type(x)(zeros_like(v) for v in x)
+        return rebuild(x, [zeros_like(v) for v in x])
     return None
 
 
@@ -38,7 +45,7 @@ def add(a, b):
     if isinstance(a, dict):
         return {k: add(a.get(k), b.get(k)) for k in {**a, **b}}
     if isinstance(a, TREES):
-        return type(a)(add(x, y) for x, y in zip(a, b, strict=True))
+        return rebuild(a, [add(x, y) for x, y in zip(a, b, strict=True)])
     return a + b
 
 
@@ -49,7 +56,7 @@ def unbox(g, like):
     if isinstance(g, TREES):
         if isinstance(g, dict):
             return {k: unbox(g.get(k), v) for k, v in like.items()}
-        return type(like)(unbox(a, b) for a, b in zip(g, like, strict=True))
+        return rebuild(like, [unbox(a, b) for a, b in zip(g, like, strict=True)])
     return g
 
 
@@ -87,7 +94,7 @@ def add_item(acc, idx, g):
     if isinstance(acc, tuple):
         items = list(acc)
         items[idx] = add(items[idx], g)
-        return tuple(items)
+        return rebuild(acc, items)
     acc[idx] = add(acc[idx], g)
     return acc
 
@@ -105,7 +112,7 @@ def item_bar(x, idx, g):
         out[idx] = g
     else:
         out[idx] = g
-    return type(x)(out) if isinstance(x, tuple) else out
+    return rebuild(x, out) if isinstance(x, tuple) else out
 
 
 def copy_bar(g):
@@ -152,9 +159,9 @@ def zero_item(g, idx):
     if isinstance(g, np.ndarray):
         g[idx] = 0
     elif isinstance(g, tuple):
-        g = list(g)
-        g[idx] = None
-        g = tuple(g)
+        items = list(g)
+        items[idx] = None
+        g = rebuild(g, items)
     elif g is not None:
         g[idx] = None
     return g
