@@ -11,6 +11,9 @@ PREFIXES = (("numpy.linalg", "np.linalg"), ("numpy.random", "np.random"), ("nump
             ("scipy.special", "scipy.special"), ("builtins", ""))
 
 
+LIBRARIES = ("numpy", "scipy", "builtins", "operator", "_operator", "cpsgrad")
+
+
 def qualified(fun):
     name = getattr(fun, "__name__", repr(fun))
     for mod, label in ((np.linalg, "np.linalg"), (np.random, "np.random"), (np, "np")):
@@ -33,8 +36,9 @@ def markdown(registry=default_registry):
     diff, nondiff = [], []
     for fun, rule in registry.rules.items():
         name = qualified(fun)
-        if name.startswith("cpsgrad.runtime."):
-            continue
+        module = (getattr(fun, "__module__", None) or "builtins").split(".")[0]
+        if name.startswith("cpsgrad.runtime.") or module not in LIBRARIES:
+            continue  # rules users registered for their own functions
         if rule.nondiff:
             nondiff.append(name)
         else:
