@@ -145,7 +145,7 @@ def vjp(fn, *args):
     value = fn(*args)
 
     def pullback(cotangent):
-        return g.run(list(args), lambda y: cotangent)[1]
+        return g.run(list(args), lambda _y: cotangent)[1]
 
     return value, pullback
 

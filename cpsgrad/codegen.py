@@ -16,10 +16,11 @@ def to_source(tree):
     """Readable source for a gast tree; comment markers become ``#`` comments."""
     text = astor.to_source(gast.gast_to_ast(tree))
     lines = []
-    for line in text.splitlines():
-        m = _COMMENT_LINE.match(line)
+    for raw in text.splitlines():
+        m = _COMMENT_LINE.match(raw)
         if m:
             body = ast.literal_eval(m.group(2))[len(COMMENT):]
-            line = f"{m.group(1)}# {body}"
-        lines.append(line)
+            lines.append(f"{m.group(1)}# {body}")
+        else:
+            lines.append(raw)
     return "\n".join(lines) + "\n"

@@ -3,7 +3,9 @@
 import re
 import traceback
 
-from cpsgrad import loader
+import gast
+
+from cpsgrad import loader, syntax
 
 _WHERE = re.compile(r"^\s*# (?:adjoint of )?(.*)  \(([^()]+:\d+)\)\s*$")
 
@@ -41,10 +43,6 @@ def insert_checks(tree, check):
     ``check`` is the emitted name of ``runtime.check_finite``; ``where`` is the user's
     line, taken from the comment above the statement.
     """
-    import gast
-
-    from cpsgrad import syntax
-
     def visit(body):
         out, where = [], ""
         for stmt in body:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from cpsgrad.api import grad
 from cpsgrad.rules.registry import default_registry
 
 defvjp = default_registry.defvjp
@@ -17,8 +18,6 @@ def check_grads(f, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     ``<grad, v>`` must match ``(f(x + eps v) - f(x - eps v)) / (2 eps)``. Two
     evaluations of ``f``, whatever the size of the arguments. Raises AssertionError.
     """
-    from cpsgrad.api import grad
-
     wrt = tuple(range(len(args))) if wrt is None else wrt
     wrt_t = wrt if isinstance(wrt, tuple) else (wrt,)
     rng = np.random.default_rng(seed)

@@ -4,6 +4,7 @@ Entry point: ``parse(fn) -> Source``. Free names are resolved against the functi
 closure cells, then its globals, then builtins; the user's globals are never mutated.
 """
 
+import ast
 import builtins
 import inspect
 import linecache
@@ -79,8 +80,6 @@ def parse(fn):
 
 def _lambda_tree(fn, text, filename, first):
     """A lambda becomes ``def <name>(args): return body`` (the lambda is matched by column)."""
-    import ast  # the stdlib parser tolerates a lambda embedded in a larger statement
-
     try:
         mod = ast.parse(text)
     except SyntaxError:

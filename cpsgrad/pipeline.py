@@ -95,7 +95,7 @@ class Unit:
     def adjoint_name(self, name):
         return f"{name}_adjoint"
 
-    def user_function(self, cps_, func, fail):
+    def user_function(self, cps_, func):
         obj = self.resolve_source(cps_.fndef, func)
         if not inspect.isfunction(obj) or self.registry.lookup(obj) is not None:
             return None
@@ -167,7 +167,7 @@ class Unit:
         rule = self.registry.lookup(fun) if fun is not None else None
         return bool(rule and rule.nondiff)
 
-    def call_kind(self, fndef, rhs, owner):
+    def call_kind(self, rhs, owner):
         func = rhs.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id in owner:
@@ -254,7 +254,7 @@ class _LocalCallee:
     def mask(self, active):
         return [True] * len(active)
 
-    def adjoint(self, mask, kinds):
+    def adjoint(self, _mask, _kinds):
         return self.name, self.frame
 
 
@@ -303,4 +303,4 @@ def arg_kind(x):
     return "num" if isinstance(x, (float, np.ndarray, np.floating)) else "any"
 
 
-__all__ = ["build", "arg_kind", "runtime"]
+__all__ = ["arg_kind", "build", "runtime"]

@@ -6,12 +6,12 @@ independent oracle from the same source.
 """
 
 try:
-    np = ORACLE_NUMPY  # noqa: F821 (bound by the loader of the autograd copy)
+    np = ORACLE_NUMPY
 except NameError:
     import numpy as np
 
 try:
-    helpers = ORACLE_HELPERS  # noqa: F821
+    helpers = ORACLE_HELPERS
 except NameError:
     from tests import corpus_helpers as helpers
 softplus = helpers.softplus
@@ -112,7 +112,7 @@ def loop_list(xs):
 
 def loop_zip_enumerate(xs, ys):
     s = 0.0
-    for i, (a, b) in enumerate(zip(xs, ys)):
+    for i, (a, b) in enumerate(zip(xs, ys, strict=True)):
         s = s + (i + 1.0) * np.sum(a * b)
     for k, a in enumerate(xs, 2):
         s = s + k * np.sum(a)

@@ -1,7 +1,7 @@
 """Functions imported by the corpus, to test calls into another module."""
 
 try:
-    np = ORACLE_NUMPY  # noqa: F821 (bound by the loader of the autograd copy)
+    np = ORACLE_NUMPY
 except NameError:
     import numpy as np
 

@@ -18,7 +18,7 @@ def uses_try(x):
 
 
 def uses_with(x):
-    with open("f") as f:  # noqa: PTH123
+    with open("f") as f:
         return x * f
 
 
@@ -86,7 +86,7 @@ def test_unsupported_syntax_is_located(fn, message):
     assert message in str(err)
     assert err.filename == __file__
     assert err.lineno is not None
-    assert err.text and err.text in open(__file__).read()  # noqa: PTH123, SIM115
+    assert err.text and err.text in open(__file__).read()  # noqa: SIM115
 
 
 def test_unknown_function_names_it_and_how_to_register():

@@ -83,7 +83,7 @@ def count_reduced(x, axis=None):
     return math.prod(shape[a] for a in normalize_axes(axis, len(shape)))
 
 
-def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: ARG001, PLR0917
+def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: ARG001
     """Adjoint of max/min: split evenly between the positions that attain the extremum."""
     ans_full = repeat_to_match(ans, x, axis, keepdims)
     mask = np.equal(x, ans_full)
@@ -91,7 +91,7 @@ def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, whe
     return repeat_to_match(g, x, axis, keepdims) * mask / counts.astype(float_dtype(x))
 
 
-def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):  # noqa: ARG001, PLR0917
+def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):  # noqa: ARG001
     """Adjoint of prod, exact even where ``x`` has zeros (products of all the others)."""
     x = np.asarray(x)
     if x.ndim == 0:
@@ -110,7 +110,7 @@ def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):  # noq
     return np.moveaxis(res, range(x.ndim - k, x.ndim), axes)
 
 
-def cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):  # noqa: ARG001, PLR0917
+def cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):  # noqa: ARG001
     """Adjoint of cumprod; uses division where ``x`` has no zeros, else an exact O(n^2) sum."""
     x = np.asarray(x)
     shape = x.shape
@@ -164,7 +164,7 @@ def fmin_mask(x, y):
 
 # ----- vector and matrix norms -----
 
-def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002, PLR0917
+def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002
     """Adjoint of ``np.linalg.norm`` for vector and matrix norms."""
     x = np.asarray(x)
     if axis is None:
@@ -608,7 +608,7 @@ def flatten(x, order="C"):
     return x.flatten(order)
 
 
-def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):  # noqa: PLR0917
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     """``x.astype(dtype)``."""
     return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
 

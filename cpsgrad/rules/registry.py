@@ -88,7 +88,7 @@ def _select(rule, i):
     return vjp
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_tree(filename):
     with open(filename, encoding="utf-8") as f:
         return ast.parse(f.read())

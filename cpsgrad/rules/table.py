@@ -3,6 +3,8 @@
 A test fails when the committed table is stale.
 """
 
+import sys
+
 import numpy as np
 
 from cpsgrad.rules.registry import default_registry, inline_form
@@ -20,13 +22,9 @@ def qualified(fun):
         if vars(mod).get(name) is fun:
             return f"{label}.{name}"
     module = getattr(fun, "__module__", None) or ""
-    try:
-        import scipy.special
-    except ImportError:
-        pass
-    else:
-        if vars(scipy.special).get(name) is fun:
-            return f"scipy.special.{name}"
+    special = sys.modules.get("scipy.special")  # imported by the scipy rules, if installed
+    if special is not None and vars(special).get(name) is fun:
+        return f"scipy.special.{name}"
     if module in ("builtins", "operator", "_operator"):
         return name if module == "builtins" else f"operator.{name}"
     return f"{module}.{name}" if module else name

@@ -69,7 +69,7 @@ def _scalar_const(node):
 def _strip_unbroadcast(expr, ctx):
     name = ctx.bind("unbroadcast", runtime.unbroadcast)
     if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
-            and expr.func.id == name and len(expr.args) == 2:
+            and expr.func.id == name:
         return expr.args[0]
     return expr
 
@@ -165,6 +165,5 @@ def _render(ctx, name, obj):
         for mod, path in ((np, "np"), (np.linalg, "np.linalg")):
             if getattr(mod, getattr(obj, "__name__", ""), None) is obj:
                 base = ctx.bind("np", np)
-                expr = syntax.parse_expr(path.replace("np", base, 1) + "." + obj.__name__)
-                return expr
+                return syntax.parse_expr(path.replace("np", base, 1) + "." + obj.__name__)
     return syntax.name(ctx.bind(name, obj))

@@ -27,6 +27,7 @@ import gast
 from cpsgrad import syntax
 
 SIMPLE = (gast.Name, gast.Constant)
+RANGE_DEFAULTS = (0, None, 1)  # range(start, stop, step)
 
 
 def local_names(fndef):
@@ -62,7 +63,7 @@ class _Anf:
 
     def function(self, fndef):
         out = syntax.funcdef(fndef.name, [a.id for a in fndef.args.args], self.block(fndef.body),
-                             [d for d in fndef.args.defaults])
+                             list(fndef.args.defaults))
         out.lineno, out.col_offset = fndef.lineno, fndef.col_offset
         return out
 
@@ -80,13 +81,13 @@ class _Anf:
 
     # ----- statements -----
     def stmt(self, s):
-        method = getattr(self, "stmt_" + type(s).__name__, None)
+        method = getattr(self, "stmt_" + type(s).__name__.lower(), None)
         return method(s) if method else [s]
 
-    def stmt_Assign(self, s):
+    def stmt_assign(self, s):
         if len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
             pre, rhs = self.rhs(s.value)
-            return pre + [syntax.assign(s.targets[0].id, rhs)]
+            return [*pre, syntax.assign(s.targets[0].id, rhs)]
         if all(isinstance(t, gast.Name) for t in s.targets):
             pre, value = self.atom(s.value)
             return pre + [syntax.assign(t.id, value) for t in s.targets]
@@ -132,18 +133,18 @@ class _Anf:
                     out += self.store(e, syntax.name(tmp))
             return out
         pre, index = self.index(t.slice)
-        return pre + [syntax.assign(syntax.subscript(t.value, index, "store"), value)]
+        return [*pre, syntax.assign(syntax.subscript(t.value, index, "store"), value)]
 
-    def stmt_AnnAssign(self, s):
+    def stmt_annassign(self, s):
         if s.value is None:
             return []
-        return self.stmt_Assign(gast.Assign(targets=[s.target], value=s.value))
+        return self.stmt_assign(gast.Assign(targets=[s.target], value=s.value))
 
-    def stmt_AugAssign(self, s):
+    def stmt_augassign(self, s):
         t = s.target
         if isinstance(t, gast.Name):
             value = gast.BinOp(left=syntax.name(t.id), op=s.op, right=s.value)
-            return self.stmt_Assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
+            return self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
         pre, index = self.index(t.slice)
         old = self.fresh()
         pre.append(syntax.assign(old, syntax.subscript(t.value, index)))
@@ -153,7 +154,7 @@ class _Anf:
                                                            right=rhs)),
                              syntax.assign(syntax.subscript(t.value, index, "store"), new)]
 
-    def stmt_Expr(self, s):
+    def stmt_expr(self, s):
         v = s.value
         if isinstance(v, gast.Constant):
             return []
@@ -162,44 +163,43 @@ class _Anf:
                 and v.func.value.id in self.locals and len(v.args) == 1 and not v.keywords):
             pre, item = self.atom(v.args[0])
             lst = v.func.value.id
-            return pre + [syntax.assign(lst, syntax.call("append", [lst, item]))]
+            return [*pre, syntax.assign(lst, syntax.call("append", [lst, item]))]
         pre, rhs = self.rhs(v)
-        return pre + [syntax.expr_stmt(rhs)]
+        return [*pre, syntax.expr_stmt(rhs)]
 
-    def stmt_Return(self, s):
+    def stmt_return(self, s):
         if s.value is None:
             return [syntax.ret(syntax.const(None))]
         pre, a = self.atom(s.value)
-        return pre + [syntax.ret(a)]
+        return [*pre, syntax.ret(a)]
 
-    def stmt_If(self, s):
+    def stmt_if(self, s):
         pre, test = self.test(s.test)
-        return pre + [syntax.if_(test, self.block(s.body), self.block(s.orelse))]
+        return [*pre, syntax.if_(test, self.block(s.body), self.block(s.orelse))]
 
-    def stmt_While(self, s):
+    def stmt_while(self, s):
         pre, test = self.test(s.test)
         body = []
         if not (isinstance(test, gast.Constant) and test.value is True):
-            body = pre + [syntax.if_(syntax.not_(test) if not isinstance(test, gast.UnaryOp)
-                                     else test.operand, [gast.Break()])]
+            stop = test.operand if isinstance(test, gast.UnaryOp) else syntax.not_(test)
+            body = [*pre, syntax.if_(stop, [gast.Break()])]
         loop = gast.While(test=syntax.const(True), body=body + self.block(s.body), orelse=[])
         return [loop]
 
-    def stmt_For(self, s):
+    def stmt_for(self, s):
         it = s.iter
         target = s.target
         if (isinstance(it, gast.Call) and isinstance(it.func, gast.Name)
-                and it.func.id == "range" and not it.keywords and 1 <= len(it.args) <= 3
-                and isinstance(target, gast.Name)):
+                and it.func.id == "range" and not it.keywords and it.args
+                and len(it.args) <= len(RANGE_DEFAULTS) and isinstance(target, gast.Name)):
             args = list(it.args)
             if len(args) == 1:
-                args = [syntax.const(0)] + args
-            if len(args) == 2:
-                args.append(syntax.const(1))
+                args = [syntax.const(0), *args]
+            args += [syntax.const(d) for d in RANGE_DEFAULTS[len(args):]]
             if isinstance(args[2], gast.Constant) and isinstance(args[2].value, int) \
                     and args[2].value != 0:
                 pre, atoms = self.atoms(args[:2])
-                return pre + [self.range_loop(target.id, atoms + [args[2]], self.block(s.body))]
+                return [*pre, self.range_loop(target.id, [*atoms, args[2]], self.block(s.body))]
         return self.index_loop(s)
 
     def range_loop(self, var, args, body):
@@ -213,11 +213,11 @@ class _Anf:
         pre, lens, head, value = self.element(s.iter, syntax.name(i))
         n = self.fresh("n")
         pre.append(syntax.assign(n, lens[0] if len(lens) == 1 else syntax.call("min", lens)))
-        head += self.stmt_Assign(gast.Assign(targets=[s.target], value=value))
+        head += self.stmt_assign(gast.Assign(targets=[s.target], value=value))
         for h in head:
             h.lineno, h.col_offset = s.lineno, s.col_offset
         body = self.block(head) + self.block(s.body)
-        return pre + [self.range_loop(i, [syntax.const(0), syntax.name(n), syntax.const(1)], body)]
+        return [*pre, self.range_loop(i, [syntax.const(0), syntax.name(n), syntax.const(1)], body)]
 
     def element(self, it, i):
         """``(pre, lengths, head, value)``: the ``i``-th item of iterable ``it``."""
@@ -246,7 +246,7 @@ class _Anf:
         pre, seq = self.atom(it)
         return pre, [syntax.call("len", [seq])], [], syntax.subscript(seq, i)
 
-    def stmt_FunctionDef(self, s):
+    def stmt_functiondef(self, s):
         inner = _Anf(self.namer, local_names(s))
         return [inner.function(s)]
 
@@ -263,7 +263,7 @@ class _Anf:
             return [], e
         pre, rhs = self.rhs(e)
         tmp = self.fresh()
-        return pre + [syntax.assign(tmp, rhs)], syntax.name(tmp)
+        return [*pre, syntax.assign(tmp, rhs)], syntax.name(tmp)
 
     def atoms(self, es):
         pre, out = [], []
@@ -277,24 +277,24 @@ class _Anf:
         """``(stmts, rhs)``: ``e`` as one operation on atoms."""
         if isinstance(e, SIMPLE) or self.is_ref(e):
             return [], e
-        method = getattr(self, "rhs_" + type(e).__name__, None)
+        method = getattr(self, "rhs_" + type(e).__name__.lower(), None)
         if method is None:
             return [], e  # opaque (f-strings, ...): forward only
         return method(e)
 
-    def rhs_BinOp(self, e):
+    def rhs_binop(self, e):
         pre, (a, b) = self.atoms([e.left, e.right])
         return pre, gast.BinOp(left=a, op=e.op, right=b)
 
-    def rhs_UnaryOp(self, e):
+    def rhs_unaryop(self, e):
         pre, a = self.atom(e.operand)
         return pre, gast.UnaryOp(op=e.op, operand=a)
 
-    def rhs_Compare(self, e):
+    def rhs_compare(self, e):
         pre, items = self.atoms([e.left, *e.comparators])
         return pre, gast.Compare(left=items[0], ops=e.ops, comparators=items[1:])
 
-    def rhs_Call(self, e):
+    def rhs_call(self, e):
         pre = []
         func = e.func
         if isinstance(func, gast.Attribute) and not self.is_ref(func):
@@ -312,11 +312,11 @@ class _Anf:
             pre += more
         return pre, syntax.call(func, args, kws)
 
-    def rhs_Attribute(self, e):
+    def rhs_attribute(self, e):
         pre, a = self.atom(e.value)
         return pre, syntax.attr(a, e.attr)
 
-    def rhs_Subscript(self, e):
+    def rhs_subscript(self, e):
         pre, a = self.atom(e.value)
         more, index = self.index(e.slice)
         return pre + more, syntax.subscript(a, index)
@@ -341,43 +341,43 @@ class _Anf:
             return pre, gast.Tuple(elts=elts, ctx=gast.Load())
         return self.atom(s)
 
-    def rhs_Tuple(self, e):
+    def rhs_tuple(self, e):
         pre, elts = self.atoms(e.elts)
         return pre, syntax.tuple_(elts)
 
-    def rhs_List(self, e):
+    def rhs_list(self, e):
         pre, elts = self.atoms(e.elts)
         return pre, syntax.list_(elts)
 
-    def rhs_Dict(self, e):
+    def rhs_dict(self, e):
         if any(k is None for k in e.keys):
             return [], e
         pre, keys = self.atoms(e.keys)
         more, values = self.atoms(e.values)
         return pre + more, gast.Dict(keys=keys, values=values)
 
-    def rhs_IfExp(self, e):
+    def rhs_ifexp(self, e):
         tmp = self.fresh()
         pre, test = self.test(e.test)
-        body = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=e.body))
-        orelse = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=e.orelse))
+        body = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.body))
+        orelse = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.orelse))
         for s in body + orelse:
             s.lineno, s.col_offset = e.lineno, e.col_offset
-        return pre + [syntax.if_(test, body, orelse)], syntax.name(tmp)
+        return [*pre, syntax.if_(test, body, orelse)], syntax.name(tmp)
 
-    def rhs_BoolOp(self, e):
+    def rhs_boolop(self, e):
         """``a and b`` → ``t = a; if t: t = b`` (short-circuit kept)."""
         tmp = self.fresh()
         pre, first = self.atom(e.values[0])
-        out = pre + [syntax.assign(tmp, first)]
-        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if len(e.values) > 2 else e.values[1]
-        more = self.stmt_Assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
+        out = [*pre, syntax.assign(tmp, first)]
+        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if e.values[2:] else e.values[1]
+        more = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
         test = syntax.name(tmp) if isinstance(e.op, gast.And) else syntax.not_(tmp)
         node = syntax.if_(test, more)
         node.lineno, node.col_offset = e.lineno, e.col_offset
-        return out + [node], syntax.name(tmp)
+        return [*out, node], syntax.name(tmp)
 
-    def rhs_Lambda(self, e):
+    def rhs_lambda(self, e):
         fname = self.fresh(f"lambda_{getattr(e, 'lineno', 0)}")
         fn = syntax.funcdef(fname, [a.id for a in e.args.args], [syntax.ret(e.body)],
                             list(e.args.defaults))
@@ -386,9 +386,9 @@ class _Anf:
             if not hasattr(n, "lineno") or n.lineno is None:
                 n.lineno, n.col_offset = e.lineno, e.col_offset
         self.locals.add(fname)
-        return self.stmt_FunctionDef(fn), syntax.name(fname)
+        return self.stmt_functiondef(fn), syntax.name(fname)
 
-    def rhs_ListComp(self, e):
+    def rhs_listcomp(self, e):
         tmp = self.fresh()
         gen = e.generators[0]
         inner = [syntax.expr_stmt(syntax.call(syntax.attr(tmp, "append"), [e.elt]))]
@@ -401,12 +401,12 @@ class _Anf:
                 n.lineno, n.col_offset = e.lineno, e.col_offset
         self.locals.add(tmp)
         self.locals |= {n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)}
-        return [syntax.assign(tmp, syntax.list_([]))] + self.stmt(loop), syntax.name(tmp)
+        return [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)], syntax.name(tmp)
 
     def test(self, e):
         """A branch test: kept readable (``x > 0``) when it is a comparison of atoms."""
         if isinstance(e, gast.Compare):
-            return self.rhs_Compare(e)
+            return self.rhs_compare(e)
         if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.Not):
             pre, a = self.atom(e.operand)
             return pre, syntax.not_(a)

@@ -128,13 +128,13 @@ class _Cps:
             params.append(self.define(frame, p, env, kind, p in active_params))
         k = self.namer.fresh("k")
         ret = Ctx(fall=None, brk=None, cont=None,
-                  ret=lambda fr, en, atom: self.jump(fr, k, None, [atom], [True]))
-        ctx = ret.but(fall=lambda fr, en: self.jump(fr, k, None, [syntax.const(None)], [False]))
+                  ret=lambda fr, _en, atom: self.jump(fr, k, None, [atom], [True]))
+        ctx = ret.but(fall=lambda fr, _en: self.jump(fr, k, None, [syntax.const(None)], [False]))
         body = self.block(fndef.body, frame, env, ctx)
         body += self.frame_return(frame, params)
         name = self.unit.adjoint_name(fndef.name) if parent is None else \
             self.namer.fresh(f"{fndef.name}_adjoint")
-        out = syntax.funcdef(name, params + [k], self.header(frame) + body)
+        out = syntax.funcdef(name, [*params, k], self.header(frame) + body)
         out.cps_frame = frame
         return out
 
@@ -159,7 +159,7 @@ class _Cps:
         call = syntax.call(target, args)
         got = [(a, m) for a, m in zip(args, mask, strict=True) if m]
         if not got:
-            return out + [syntax.expr_stmt(call)]
+            return [*out, syntax.expr_stmt(call)]
         names, contribs = [], []
         for a, _ in got:
             v = a.id if isinstance(a, gast.Name) and a.id in self.active else None
@@ -173,7 +173,7 @@ class _Cps:
                 if v is not None:
                     contribs += self.contribute(frame, v, syntax.name(tmp))
         lhs = names[0] if len(names) == 1 else names
-        return out + [syntax.assign(lhs, call)] + contribs
+        return [*out, syntax.assign(lhs, call), *contribs]
 
     def inits(self, frame, target_frame):
         """Zero accumulators for this frame's values that ``target_frame`` adds to."""
@@ -245,7 +245,7 @@ class _Cps:
         func = rhs.func
         if isinstance(func, gast.Name) and func.id in self.unit.local_fns.get(self, {}):
             return self.unit.local_fns[self][func.id]
-        return self.unit.user_function(self, func, self.fail)
+        return self.unit.user_function(self, func)
 
     def terminator(self, s, rest, frame, env, ctx):
         if isinstance(s, gast.Return):
@@ -284,7 +284,7 @@ class _Cps:
         test = self.rename(s.test, env)
         node = self.branches(frame, test, lambda: self.block(s.body, frame, dict(env), inner),
                              lambda: self.block(s.orelse, frame, dict(env), inner))
-        return pre + [jdef, node]
+        return [*pre, jdef, node]
 
     def branches(self, frame, test, make_body, make_orelse):
         """``if test: body else: orelse``, merging the adjoint states the branches leave."""
@@ -341,7 +341,7 @@ class _Cps:
                               + self.frame_return(lframe, params))
         first = [start] if is_for else []
         entry = self.jumper(lname, lframe, carried)(frame, env, *first)
-        return pre + [adef, ldef] + entry
+        return [*pre, adef, ldef, *entry]
 
     def call(self, s, rest, frame, env, ctx):
         callee = self.user_call(s.value, env)
@@ -356,7 +356,7 @@ class _Cps:
         name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
         out = self.inits(frame, cframe)
         out += self.jump(frame, target, tframe, [*args, syntax.name(name)], [*mask, False])
-        return [cdef] + out
+        return [cdef, *out]
 
     # ----- straight-line statements -----
     def rename(self, node, env):
@@ -394,7 +394,7 @@ class _Cps:
                 new = self.define(frame, n, env, active=False)
                 if old is not None:
                     pre.append(syntax.assign(new, old))
-            return pre + [self.rename(s, env)], []
+            return [*pre, self.rename(s, env)], []
         return [self.rename(s, env)], []
 
     def rhs_kind(self, rhs):
@@ -405,7 +405,7 @@ class _Cps:
         if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
             return self.kind.get(rhs.value.id, "any")
         if isinstance(rhs, gast.Call):
-            return self.unit.call_kind(self.fndef, rhs, self.owner)
+            return self.unit.call_kind(rhs, self.owner)
         return "any"
 
     def setitem(self, s, frame, env):
@@ -447,11 +447,10 @@ class _Cps:
         if frame.state[v] == ZERO:
             return []
         out = []
-        for c in adjoint(rhs, v, bar(v), _Rules(self, frame)):
-            if len(c) == 3:
-                out += self.contribute(frame, c[0], c[2], self.unit.index_value(c[1]))
-            else:
-                out += self.contribute(frame, c[0], c[1])
+        for c in adjoint(rhs, v, bar(v), _Rules(self)):
+            operand, *index, expr = c  # (operand, [index,] expression)
+            index = self.unit.index_value(index[0]) if index else None
+            out += self.contribute(frame, operand, expr, index)
         return out
 
     def backward_setitem(self, rec, frame):
@@ -474,7 +473,7 @@ class _Cps:
 class _Rules:
     """What the adjoint stage may ask about the statement being differentiated."""
 
-    def __init__(self, cps, frame):
+    def __init__(self, cps):
         self.cps, self.registry = cps, cps.unit.registry
 
     def active(self, name):
