@@ -118,9 +118,13 @@ def optional_frameworks():
 
 
 def versions(fw):
-    out = [f"cpsgrad (this repo)"]
-    for key, (mod, _) in fw.items():
-        out.append(f"{key} {getattr(mod, '__version__', '?')}")
+    from importlib.metadata import PackageNotFoundError, version
+    out = ["cpsgrad (this repo)"]
+    for key in fw:
+        try:
+            out.append(f"{key} {version(key)}")
+        except PackageNotFoundError:
+            out.append(key)
     return ", ".join(out)
 
 

@@ -29,6 +29,9 @@ def adjoint(rhs, ans, g, ctx):
     """Contributions of ``ans = rhs`` (``g`` is ``ans``'s adjoint) to its operands."""
     if isinstance(rhs, gast.Name):
         return [(rhs.id, syntax.name(g))]
+    if isinstance(rhs, gast.BinOp) and isinstance(rhs.op, gast.Pow) \
+            and _scalar_const(rhs.right) and _active(ctx, rhs.left):
+        return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
     if isinstance(rhs, gast.BinOp):
         out = _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
                      type(rhs.op).__name__)
@@ -60,6 +63,15 @@ def adjoint(rhs, ans, g, ctx):
         return _call(rhs, ans, g, ctx)
     ctx.fail(f"cannot differentiate the expression `{type(rhs).__name__}`")
     return []
+
+
+def _const_power(x, n, g):
+    """``x ** n`` with a constant exponent: ``g * n * x ** (n - 1)``, folded."""
+    if n == 1:
+        return syntax.name(g)
+    if n == 2:  # noqa: PLR2004 (the square)
+        return syntax.template("g * 2.0 * x", g=g, x=x)
+    return syntax.template("g * n * x ** m", g=g, x=x, n=float(n), m=float(n - 1))
 
 
 def _scalar_const(node):
