@@ -36,6 +36,15 @@ def zeros_like(x):
     return None
 
 
+def sparse_zeros(x):
+    """A zero adjoint for ``x`` that is cheap for trees: their entries are ``None``."""
+    if isinstance(x, dict):
+        return dict.fromkeys(x)
+    if isinstance(x, TREES):
+        return rebuild(x, [None] * len(x))
+    return zeros_like(x)
+
+
 def add(a, b):
     """``a + b`` for adjoints; ``None`` is zero; trees add leaf by leaf into a new tree."""
     if a is None:

@@ -25,8 +25,8 @@ a constant step become index loops over a range.
 import gast
 
 from cpsgrad import syntax
+from cpsgrad.transforms.anf_expr import Expressions
 
-SIMPLE = (gast.Name, gast.Constant)
 RANGE_DEFAULTS = (0, None, 1)  # range(start, stop, step)
 
 
@@ -51,7 +51,7 @@ def anf(fndef, namer):
     return _Anf(namer, local_names(fndef)).function(fndef)
 
 
-class _Anf:
+class _Anf(Expressions):
     def __init__(self, namer, locals_):
         self.namer = namer
         self.locals = locals_
@@ -249,165 +249,3 @@ class _Anf:
     def stmt_functiondef(self, s):
         inner = _Anf(self.namer, local_names(s))
         return [inner.function(s)]
-
-    # ----- expressions -----
-    def is_ref(self, e):
-        """A dotted path rooted at a free name (``np.linalg.norm``): kept as written."""
-        while isinstance(e, gast.Attribute):
-            e = e.value
-        return isinstance(e, gast.Name) and e.id not in self.locals
-
-    def atom(self, e):
-        """``(stmts, atom)``: ``e`` evaluated into a Name or Constant (or a free ref)."""
-        if isinstance(e, SIMPLE) or self.is_ref(e):
-            return [], e
-        pre, rhs = self.rhs(e)
-        tmp = self.fresh()
-        return [*pre, syntax.assign(tmp, rhs)], syntax.name(tmp)
-
-    def atoms(self, es):
-        pre, out = [], []
-        for e in es:
-            more, a = self.atom(e)
-            pre += more
-            out.append(a)
-        return pre, out
-
-    def rhs(self, e):
-        """``(stmts, rhs)``: ``e`` as one operation on atoms."""
-        if isinstance(e, SIMPLE) or self.is_ref(e):
-            return [], e
-        method = getattr(self, "rhs_" + type(e).__name__.lower(), None)
-        if method is None:
-            return [], e  # opaque (f-strings, ...): forward only
-        return method(e)
-
-    def rhs_binop(self, e):
-        pre, (a, b) = self.atoms([e.left, e.right])
-        return pre, gast.BinOp(left=a, op=e.op, right=b)
-
-    def rhs_unaryop(self, e):
-        pre, a = self.atom(e.operand)
-        return pre, gast.UnaryOp(op=e.op, operand=a)
-
-    def rhs_compare(self, e):
-        pre, items = self.atoms([e.left, *e.comparators])
-        return pre, gast.Compare(left=items[0], ops=e.ops, comparators=items[1:])
-
-    def rhs_call(self, e):
-        pre = []
-        func = e.func
-        if isinstance(func, gast.Attribute) and not self.is_ref(func):
-            more, obj = self.atom(func.value)
-            pre += more
-            func = syntax.attr(obj, func.attr)
-        elif not (isinstance(func, gast.Name) or self.is_ref(func)):
-            more, func = self.atom(func)
-            pre += more
-        more, args = self.atoms(e.args)
-        pre += more
-        kws = {}
-        for kw in e.keywords:
-            more, kws[kw.arg] = self.atom(kw.value)
-            pre += more
-        return pre, syntax.call(func, args, kws)
-
-    def rhs_attribute(self, e):
-        pre, a = self.atom(e.value)
-        return pre, syntax.attr(a, e.attr)
-
-    def rhs_subscript(self, e):
-        pre, a = self.atom(e.value)
-        more, index = self.index(e.slice)
-        return pre + more, syntax.subscript(a, index)
-
-    def index(self, s):
-        if isinstance(s, gast.Slice):
-            pre, parts = [], []
-            for p in (s.lower, s.upper, s.step):
-                if p is None:
-                    parts.append(None)
-                else:
-                    more, a = self.atom(p)
-                    pre += more
-                    parts.append(a)
-            return pre, gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
-        if isinstance(s, gast.Tuple):
-            pre, elts = [], []
-            for x in s.elts:
-                more, a = self.index(x)
-                pre += more
-                elts.append(a)
-            return pre, gast.Tuple(elts=elts, ctx=gast.Load())
-        return self.atom(s)
-
-    def rhs_tuple(self, e):
-        pre, elts = self.atoms(e.elts)
-        return pre, syntax.tuple_(elts)
-
-    def rhs_list(self, e):
-        pre, elts = self.atoms(e.elts)
-        return pre, syntax.list_(elts)
-
-    def rhs_dict(self, e):
-        if any(k is None for k in e.keys):
-            return [], e
-        pre, keys = self.atoms(e.keys)
-        more, values = self.atoms(e.values)
-        return pre + more, gast.Dict(keys=keys, values=values)
-
-    def rhs_ifexp(self, e):
-        tmp = self.fresh()
-        pre, test = self.test(e.test)
-        body = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.body))
-        orelse = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.orelse))
-        for s in body + orelse:
-            s.lineno, s.col_offset = e.lineno, e.col_offset
-        return [*pre, syntax.if_(test, body, orelse)], syntax.name(tmp)
-
-    def rhs_boolop(self, e):
-        """``a and b`` → ``t = a; if t: t = b`` (short-circuit kept)."""
-        tmp = self.fresh()
-        pre, first = self.atom(e.values[0])
-        out = [*pre, syntax.assign(tmp, first)]
-        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if e.values[2:] else e.values[1]
-        more = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
-        test = syntax.name(tmp) if isinstance(e.op, gast.And) else syntax.not_(tmp)
-        node = syntax.if_(test, more)
-        node.lineno, node.col_offset = e.lineno, e.col_offset
-        return [*out, node], syntax.name(tmp)
-
-    def rhs_lambda(self, e):
-        fname = self.fresh(f"lambda_{getattr(e, 'lineno', 0)}")
-        fn = syntax.funcdef(fname, [a.id for a in e.args.args], [syntax.ret(e.body)],
-                            list(e.args.defaults))
-        fn.lineno, fn.col_offset = e.lineno, e.col_offset
-        for n in gast.walk(fn):
-            if not hasattr(n, "lineno") or n.lineno is None:
-                n.lineno, n.col_offset = e.lineno, e.col_offset
-        self.locals.add(fname)
-        return self.stmt_functiondef(fn), syntax.name(fname)
-
-    def rhs_listcomp(self, e):
-        tmp = self.fresh()
-        gen = e.generators[0]
-        inner = [syntax.expr_stmt(syntax.call(syntax.attr(tmp, "append"), [e.elt]))]
-        for cond in reversed(gen.ifs):
-            inner = [syntax.if_(cond, inner)]
-        loop = gast.For(target=gen.target, iter=gen.iter, body=inner, orelse=[],
-                        type_comment=None)
-        for n in gast.walk(loop):
-            if isinstance(n, gast.stmt | gast.expr) and not hasattr(n, "lineno"):
-                n.lineno, n.col_offset = e.lineno, e.col_offset
-        self.locals.add(tmp)
-        self.locals |= {n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)}
-        return [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)], syntax.name(tmp)
-
-    def test(self, e):
-        """A branch test: kept readable (``x > 0``) when it is a comparison of atoms."""
-        if isinstance(e, gast.Compare):
-            return self.rhs_compare(e)
-        if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.Not):
-            pre, a = self.atom(e.operand)
-            return pre, syntax.not_(a)
-        return self.atom(e)

@@ -18,28 +18,18 @@ import gast
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
-from cpsgrad.transforms.activity import activity as analyse
-from cpsgrad.transforms.activity import free_names, loads, stores
-from cpsgrad.transforms.adjoint import adjoint
+from cpsgrad.transforms.activity import loads, stores
 from cpsgrad.transforms.anf import local_names
+from cpsgrad.transforms.control import ControlFlow, Frame
+from cpsgrad.transforms.statements import ZERO, Statements
 
-ZERO, ALIAS, OWNED = "zero", "alias", "owned"
+ALIAS, OWNED = "alias", "owned"
 
 
 def cps(fndef, unit, analysis, active_params, param_kinds, parent=None, env=None):
     """The adjoint function of ANF ``fndef`` (see module docstring)."""
     return _Cps(fndef, unit, analysis).function(fndef, active_params, param_kinds, parent,
                                                env or {})
-
-
-class Frame:
-    """One emitted function: owns the values defined in it and their adjoint states."""
-
-    def __init__(self, parent, name):
-        self.parent, self.name = parent, name
-        self.state = {}        # owned value name -> ZERO / ALIAS / OWNED
-        self.writes = set()    # outer values whose adjoints this frame (or a callee) adds to
-        self.nonlocals = set()
 
 
 class Ctx:
@@ -52,7 +42,7 @@ class Ctx:
         return Ctx(**{**self.__dict__, **jumps})
 
 
-class _Cps:
+class _Cps(Statements, ControlFlow):
     def __init__(self, fndef, unit, analysis):
         self.unit, self.analysis, self.fndef = unit, analysis, fndef
         self.namer = unit.namer(local_names(fndef) | _all_names(fndef))
@@ -108,9 +98,15 @@ class _Cps:
             return [syntax.assign(b, syntax.binop(b, gast.Add, expr))]
         return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
 
+    def zero(self, v):
+        """A zero adjoint for ``v``: dense for numbers and arrays, sparse for trees."""
+        if self.kind.get(v) == "num":
+            return syntax.call(self.unit.bind("zeros_like", runtime.zeros_like), [v])
+        return syntax.call(self.unit.bind("sparse_zeros", runtime.sparse_zeros), [v])
+
     def materialize(self, frame, v):
         if frame.state.get(v, OWNED) == ZERO:
-            return syntax.call(self.unit.bind("zeros_like", runtime.zeros_like), [v])
+            return self.zero(v)
         return syntax.name(bar(v))
 
     def frame_return(self, frame, params):
@@ -180,8 +176,7 @@ class _Cps:
         out = []
         for v in sorted(target_frame.writes if target_frame else ()):
             if self.owner[v] is frame and frame.state[v] == ZERO:
-                out.append(syntax.assign(bar(v), syntax.call(
-                    self.unit.bind("zeros_like", runtime.zeros_like), [v])))
+                out.append(syntax.assign(bar(v), self.zero(v)))
                 frame.state[v] = OWNED
             elif self.owner[v] is not frame:
                 frame.writes.add(v)
@@ -259,238 +254,6 @@ class _Cps:
         if isinstance(s, (gast.For, gast.While)):
             return self.loop(s, rest, frame, env, ctx)
         return self.call(s, rest, frame, env, ctx)
-
-    def carry(self, frame, env, names):
-        """Values to pass for ``names``; names not yet defined start as None."""
-        out = []
-        for n in names:
-            if n not in env:
-                v = self.define(frame, n, env, active=False)
-                out.append(syntax.assign(v, syntax.const(None)))
-        return out
-
-    def jumper(self, target, tframe, names):
-        mask = [n in self.analysis.active for n in names]
-        return lambda fr, en, *extra: self.jump(
-            fr, target, tframe, [*extra, *(syntax.name(en[n]) for n in names)],
-            [False] * len(extra) + mask)
-
-    def if_(self, s, rest, frame, env, ctx):
-        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
-        joined = sorted(stores([s]) & self.analysis.live_out[id(s)])
-        pre = self.carry(frame, env, joined)
-        name, jframe, jdef = self.continuation("join", line, frame, env, joined, rest, ctx)
-        inner = ctx.but(fall=self.jumper(name, jframe, joined))
-        test = self.rename(s.test, env)
-        node = self.branches(frame, test, lambda: self.block(s.body, frame, dict(env), inner),
-                             lambda: self.block(s.orelse, frame, dict(env), inner))
-        return [*pre, jdef, node]
-
-    def branches(self, frame, test, make_body, make_orelse):
-        """``if test: body else: orelse``, merging the adjoint states the branches leave."""
-        before = dict(frame.state)
-        body = make_body()
-        after_body = dict(frame.state)
-        frame.state.update(before)
-        orelse = make_orelse()
-        for v, st in after_body.items():
-            other = frame.state.get(v, st)
-            if v in before and st != other:
-                if ZERO in (st, other):
-                    fix = [syntax.assign(bar(v), syntax.call(
-                        self.unit.bind("zeros_like", runtime.zeros_like), [v]))]
-                    (body if st == ZERO else orelse).extend(fix)
-                frame.state[v] = ALIAS
-        return syntax.if_(test, body, orelse)
-
-    def loop(self, s, rest, frame, env, ctx):
-        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
-        after = sorted(stores(s.body) & self.analysis.live_out[id(s)])
-        head = self.analysis.live_out[("head", id(s))]
-        is_for = isinstance(s, gast.For)
-        if is_for and s.target.id in self.analysis.live_out[id(s)] \
-                and s.target.id not in stores(s.body):
-            self.fail("a `for` loop's variable is read after the loop; copy it into another "
-                      "variable inside the loop")
-        carried = sorted((stores(s.body) & head) - ({s.target.id} if is_for else set()))
-        carried = sorted(set(carried) | set(after))
-        pre = self.carry(frame, env, carried)
-        aname, aframe, adef = self.continuation("after", line, frame, env, after, rest, ctx)
-        lname = self.namer.fresh(f"loop_{line}")
-        lframe = Frame(frame, lname)
-        lenv = dict(env)
-        index = [self.define(lframe, s.target.id, lenv, active=False)] if is_for else []
-        params = index + [self.define(lframe, n, lenv, self.name_kind(n)) for n in carried]
-        brk = self.jumper(aname, aframe, after)
-        loop_jump = self.jumper(lname, lframe, carried)
-        if is_for:
-            start, stop, step = (self.rename(a, env) for a in s.iter.args)
-            nxt = syntax.binop(index[0], gast.Add, step)
-            cont = lambda fr, en: loop_jump(fr, en, nxt)  # noqa: E731
-        else:
-            cont = loop_jump
-        inner = ctx.but(fall=cont, cont=cont, brk=brk)
-        if is_for:
-            op = gast.Lt if step.value > 0 else gast.Gt
-            body = [self.branches(lframe, syntax.compare(index[0], op, stop),
-                                  lambda: self.block(s.body, lframe, dict(lenv), inner),
-                                  lambda: brk(lframe, lenv))]
-        else:
-            body = self.block(s.body, lframe, dict(lenv), inner)
-        ldef = syntax.funcdef(lname, params, self.header(lframe) + body
-                              + self.frame_return(lframe, params))
-        first = [start] if is_for else []
-        entry = self.jumper(lname, lframe, carried)(frame, env, *first)
-        return [*pre, adef, ldef, *entry]
-
-    def call(self, s, rest, frame, env, ctx):
-        callee = self.user_call(s.value, env)
-        args = callee.bind(s.value, lambda a: self.rename(a, env))
-        mask = callee.mask([isinstance(a, gast.Name) and a.id in self.active for a in args])
-        kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
-                 or (isinstance(a, gast.Constant) and isinstance(a.value, float)) else "any"
-                 for a in args]
-        target, tframe = callee.adjoint(mask, kinds)
-        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
-        result = s.targets[0].id
-        name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
-        out = self.inits(frame, cframe)
-        out += self.jump(frame, target, tframe, [*args, syntax.name(name)], [*mask, False])
-        return [cdef, *out]
-
-    # ----- straight-line statements -----
-    def rename(self, node, env):
-        mapping = {}
-        for n in gast.walk(node):
-            if isinstance(n, gast.Name) and n.id not in mapping:
-                if n.id in env:
-                    mapping[n.id] = env[n.id]
-                elif n.id not in self.locals:
-                    mapping[n.id] = self.unit.global_name(self.fndef, n.id)
-        return syntax.rename(node, mapping)
-
-    def simple(self, s, frame, env):
-        """``(forward statements, [(stmt, record)])`` for a statement without continuation."""
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-            rhs = self.rename(s.value, env)
-            reads = {n.id for n in gast.walk(rhs) if isinstance(n, gast.Name)}
-            nondiff = isinstance(rhs, (gast.Compare, gast.BoolOp)) or self.unit.is_nondiff(
-                self.fndef, s.value, self.locals)
-            active = bool(reads & self.active) and not nondiff \
-                and s.targets[0].id in self.analysis.active
-            v = self.define(frame, s.targets[0].id, env, self.rhs_kind(rhs), active)
-            fns = self.unit.local_fns.get(self, {})
-            if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
-                fns[s.targets[0].id] = fns[s.value.id]
-            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs))] if active else [])
-        if isinstance(s, gast.Assign):
-            return self.setitem(s, frame, env)
-        if isinstance(s, gast.FunctionDef):
-            return self.local_function(s, frame, env), []
-        if isinstance(s, (gast.If, gast.For, gast.While)):
-            pre = []
-            for n in sorted(stores([s])):
-                old = env.get(n)
-                new = self.define(frame, n, env, active=False)
-                if old is not None:
-                    pre.append(syntax.assign(new, old))
-            return [*pre, self.rename(s, env)], []
-        return [self.rename(s, env)], []
-
-    def rhs_kind(self, rhs):
-        if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
-            return "num"
-        if isinstance(rhs, gast.Name):
-            return self.kind.get(rhs.id, "any")
-        if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
-            return self.kind.get(rhs.value.id, "any")
-        if isinstance(rhs, gast.Call):
-            return self.unit.call_kind(rhs, self.owner)
-        return "any"
-
-    def setitem(self, s, frame, env):
-        """``x[i] = v``: written in place; the old item is kept and restored in the adjoint."""
-        t = s.targets[0]
-        x = env[t.value.id]
-        index = self.unit.index_value(self.rename(t.slice, env))
-        value = self.rename(s.value, env)
-        old = self.namer.fresh(f"{x}_old")
-        snapshot = self.unit.bind("snapshot", runtime.snapshot)
-        fwd = [syntax.assign(old, syntax.call(snapshot, [syntax.subscript(x, index)])),
-               syntax.assign(syntax.subscript(x, index, "store"), value)]
-        active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
-        x1 = self.define(frame, t.value.id, env, self.kind.get(x, "any"), active)
-        fwd.append(syntax.assign(x1, x))
-        return fwd, [(s, ("setitem", x, x1, index, value, old))]
-
-    def local_function(self, s, frame, env):
-        """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours."""
-        fwd = self.rename(s, {n: env[n] for n in free_names(s) if n in env})
-        fwd.name = self.define(frame, s.name, env, active=False)
-        active_free = {n for n in free_names(s) if env.get(n) in self.active}
-        params = [a.id for a in s.args.args]
-        analysis = analyse(s, set(params) | active_free,
-                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, local_names(s)))
-        inner = _Cps.__new__(_Cps)
-        inner.__dict__.update(self.__dict__)
-        inner.analysis = analysis
-        adj = inner.function(s, set(params), ["any"] * len(params), frame, env)
-        adj.name = self.namer.fresh(f"{s.name}_adjoint")
-        self.unit.local_fns.setdefault(self, {})[s.name] = self.unit.local_callee(
-            s, adj.name, adj.cps_frame)
-        return [fwd, adj]
-
-    def backward(self, rec, frame):
-        if rec[0] == "setitem":
-            return self.backward_setitem(rec, frame)
-        _, v, rhs = rec
-        if frame.state[v] == ZERO:
-            return []
-        out = []
-        for c in adjoint(rhs, v, bar(v), _Rules(self)):
-            operand, *index, expr = c  # (operand, [index,] expression)
-            index = self.unit.index_value(index[0]) if index else None
-            out += self.contribute(frame, operand, expr, index)
-        return out
-
-    def backward_setitem(self, rec, frame):
-        _, x, x1, index, value, old = rec
-        out = [syntax.assign(syntax.subscript(x, index, "store"), old)]
-        if frame.state[x1] == ZERO:
-            return out
-        g = syntax.subscript(bar(x1), index)
-        if isinstance(value, gast.Name) and value.id in self.active:
-            out += self.contribute(frame, value.id, syntax.call(
-                self.unit.bind("unbroadcast", runtime.unbroadcast), [g, value]))
-        out += self.contribute(frame, x, syntax.call(
-            self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
-        return out
-
-    def fail(self, message, cls=None):
-        raise self.unit.error(self.fndef, self.current_stmt, message, cls)
-
-
-class _Rules:
-    """What the adjoint stage may ask about the statement being differentiated."""
-
-    def __init__(self, cps):
-        self.cps, self.registry = cps, cps.unit.registry
-
-    def active(self, name):
-        return name in self.cps.active
-
-    def is_local(self, name):
-        return name in self.cps.owner
-
-    def resolve(self, node):
-        return self.cps.unit.resolve_emitted(node)
-
-    def bind(self, name, obj):
-        return self.cps.unit.bind(name, obj)
-
-    def fail(self, message, cls=None):
-        self.cps.fail(message, cls)
-
 
 def _all_names(fndef):
     return {n.id for n in gast.walk(fndef) if isinstance(n, gast.Name)} | {

@@ -1,0 +1,122 @@
+"""Control flow of the CPS stage: ``if`` → join continuation, loops → recursive
+continuation + after continuation, user calls → call continuation.
+
+A mixin of ``cps._Cps`` (split out to keep each module readable).
+"""
+
+import gast
+
+from cpsgrad import syntax
+from cpsgrad.naming import bar
+from cpsgrad.transforms.activity import stores
+
+ZERO, ALIAS = "zero", "alias"
+
+
+class Frame:
+    """One emitted function: owns the values defined in it and their adjoint states."""
+
+    def __init__(self, parent, name):
+        self.parent, self.name = parent, name
+        self.state = {}        # owned value name -> ZERO / ALIAS / OWNED
+        self.writes = set()    # outer values whose adjoints this frame (or a callee) adds to
+        self.nonlocals = set()
+
+
+class ControlFlow:
+    def carry(self, frame, env, names):
+        """Values to pass for ``names``; names not yet defined start as None."""
+        out = []
+        for n in names:
+            if n not in env:
+                v = self.define(frame, n, env, active=False)
+                out.append(syntax.assign(v, syntax.const(None)))
+        return out
+
+    def jumper(self, target, tframe, names):
+        mask = [n in self.analysis.active for n in names]
+        return lambda fr, en, *extra: self.jump(
+            fr, target, tframe, [*extra, *(syntax.name(en[n]) for n in names)],
+            [False] * len(extra) + mask)
+
+    def if_(self, s, rest, frame, env, ctx):
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
+        joined = sorted(stores([s]) & self.analysis.live_out[id(s)])
+        pre = self.carry(frame, env, joined)
+        name, jframe, jdef = self.continuation("join", line, frame, env, joined, rest, ctx)
+        inner = ctx.but(fall=self.jumper(name, jframe, joined))
+        test = self.rename(s.test, env)
+        node = self.branches(frame, test, lambda: self.block(s.body, frame, dict(env), inner),
+                             lambda: self.block(s.orelse, frame, dict(env), inner))
+        return [*pre, jdef, node]
+
+    def branches(self, frame, test, make_body, make_orelse):
+        """``if test: body else: orelse``, merging the adjoint states the branches leave."""
+        before = dict(frame.state)
+        body = make_body()
+        after_body = dict(frame.state)
+        frame.state.update(before)
+        orelse = make_orelse()
+        for v, st in after_body.items():
+            other = frame.state.get(v, st)
+            if v in before and st != other:
+                if ZERO in (st, other):
+                    fix = [syntax.assign(bar(v), self.zero(v))]
+                    (body if st == ZERO else orelse).extend(fix)
+                frame.state[v] = ALIAS
+        return syntax.if_(test, body, orelse)
+
+    def loop(self, s, rest, frame, env, ctx):
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
+        after = sorted(stores(s.body) & self.analysis.live_out[id(s)])
+        head = self.analysis.live_out[("head", id(s))]
+        is_for = isinstance(s, gast.For)
+        if is_for and s.target.id in self.analysis.live_out[id(s)] \
+                and s.target.id not in stores(s.body):
+            self.fail("a `for` loop's variable is read after the loop; copy it into another "
+                      "variable inside the loop")
+        carried = sorted((stores(s.body) & head) - ({s.target.id} if is_for else set()))
+        carried = sorted(set(carried) | set(after))
+        pre = self.carry(frame, env, carried)
+        aname, aframe, adef = self.continuation("after", line, frame, env, after, rest, ctx)
+        lname = self.namer.fresh(f"loop_{line}")
+        lframe = Frame(frame, lname)
+        lenv = dict(env)
+        index = [self.define(lframe, s.target.id, lenv, active=False)] if is_for else []
+        params = index + [self.define(lframe, n, lenv, self.name_kind(n)) for n in carried]
+        brk = self.jumper(aname, aframe, after)
+        loop_jump = self.jumper(lname, lframe, carried)
+        if is_for:
+            start, stop, step = (self.rename(a, env) for a in s.iter.args)
+            nxt = syntax.binop(index[0], gast.Add, step)
+            cont = lambda fr, en: loop_jump(fr, en, nxt)  # noqa: E731
+        else:
+            cont = loop_jump
+        inner = ctx.but(fall=cont, cont=cont, brk=brk)
+        if is_for:
+            op = gast.Lt if step.value > 0 else gast.Gt
+            body = [self.branches(lframe, syntax.compare(index[0], op, stop),
+                                  lambda: self.block(s.body, lframe, dict(lenv), inner),
+                                  lambda: brk(lframe, lenv))]
+        else:
+            body = self.block(s.body, lframe, dict(lenv), inner)
+        ldef = syntax.funcdef(lname, params, self.header(lframe) + body
+                              + self.frame_return(lframe, params))
+        first = [start] if is_for else []
+        entry = self.jumper(lname, lframe, carried)(frame, env, *first)
+        return [*pre, adef, ldef, *entry]
+
+    def call(self, s, rest, frame, env, ctx):
+        callee = self.user_call(s.value, env)
+        args = callee.bind(s.value, lambda a: self.rename(a, env))
+        mask = callee.mask([isinstance(a, gast.Name) and a.id in self.active for a in args])
+        kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
+                 or (isinstance(a, gast.Constant) and isinstance(a.value, float)) else "any"
+                 for a in args]
+        target, tframe = callee.adjoint(mask, kinds)
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
+        result = s.targets[0].id
+        name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
+        out = self.inits(frame, cframe)
+        out += self.jump(frame, target, tframe, [*args, syntax.name(name)], [*mask, False])
+        return [cdef, *out]

@@ -1,0 +1,152 @@
+"""Straight-line statements of the CPS stage: forward code and adjoint records.
+
+A mixin of ``cps._Cps`` (split out to keep each module readable): ``simple`` emits the
+forward statement and returns a record; ``backward`` turns a record into adjoint code.
+"""
+
+import gast
+
+from cpsgrad import runtime, syntax
+from cpsgrad.naming import bar
+from cpsgrad.transforms.activity import activity as analyse
+from cpsgrad.transforms.activity import free_names, stores
+from cpsgrad.transforms.adjoint import adjoint
+from cpsgrad.transforms.anf import local_names
+
+ZERO = "zero"
+
+
+class Statements:
+    def rename(self, node, env):
+        mapping = {}
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and n.id not in mapping:
+                if n.id in env:
+                    mapping[n.id] = env[n.id]
+                elif n.id not in self.locals:
+                    mapping[n.id] = self.unit.global_name(self.fndef, n.id)
+        return syntax.rename(node, mapping)
+
+    def simple(self, s, frame, env):
+        """``(forward statements, [(stmt, record)])`` for a statement without continuation."""
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            rhs = self.rename(s.value, env)
+            reads = {n.id for n in gast.walk(rhs) if isinstance(n, gast.Name)}
+            nondiff = isinstance(rhs, (gast.Compare, gast.BoolOp)) or self.unit.is_nondiff(
+                self.fndef, s.value, self.locals)
+            active = bool(reads & self.active) and not nondiff \
+                and s.targets[0].id in self.analysis.active
+            v = self.define(frame, s.targets[0].id, env, self.rhs_kind(rhs), active)
+            fns = self.unit.local_fns.get(self, {})
+            if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
+                fns[s.targets[0].id] = fns[s.value.id]
+            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs))] if active else [])
+        if isinstance(s, gast.Assign):
+            return self.setitem(s, frame, env)
+        if isinstance(s, gast.FunctionDef):
+            return self.local_function(s, frame, env), []
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            pre = []
+            for n in sorted(stores([s])):
+                old = env.get(n)
+                new = self.define(frame, n, env, active=False)
+                if old is not None:
+                    pre.append(syntax.assign(new, old))
+            return [*pre, self.rename(s, env)], []
+        return [self.rename(s, env)], []
+
+    def rhs_kind(self, rhs):
+        if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+            return "num"
+        if isinstance(rhs, gast.Name):
+            return self.kind.get(rhs.id, "any")
+        if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
+            return self.kind.get(rhs.value.id, "any")
+        if isinstance(rhs, gast.Call):
+            return self.unit.call_kind(rhs, self.owner)
+        return "any"
+
+    def setitem(self, s, frame, env):
+        """``x[i] = v``: written in place; the old item is kept and restored in the adjoint."""
+        t = s.targets[0]
+        x = env[t.value.id]
+        index = self.unit.index_value(self.rename(t.slice, env))
+        value = self.rename(s.value, env)
+        old = self.namer.fresh(f"{x}_old")
+        snapshot = self.unit.bind("snapshot", runtime.snapshot)
+        fwd = [syntax.assign(old, syntax.call(snapshot, [syntax.subscript(x, index)])),
+               syntax.assign(syntax.subscript(x, index, "store"), value)]
+        active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
+        x1 = self.define(frame, t.value.id, env, self.kind.get(x, "any"), active)
+        fwd.append(syntax.assign(x1, x))
+        return fwd, [(s, ("setitem", x, x1, index, value, old))]
+
+    def local_function(self, s, frame, env):
+        """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours."""
+        fwd = self.rename(s, {n: env[n] for n in free_names(s) if n in env})
+        fwd.name = self.define(frame, s.name, env, active=False)
+        active_free = {n for n in free_names(s) if env.get(n) in self.active}
+        params = [a.id for a in s.args.args]
+        analysis = analyse(s, set(params) | active_free,
+                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, local_names(s)))
+        inner = type(self).__new__(type(self))
+        inner.__dict__.update(self.__dict__)
+        inner.analysis = analysis
+        adj = inner.function(s, set(params), ["any"] * len(params), frame, env)
+        adj.name = self.namer.fresh(f"{s.name}_adjoint")
+        self.unit.local_fns.setdefault(self, {})[s.name] = self.unit.local_callee(
+            s, adj.name, adj.cps_frame)
+        return [fwd, adj]
+
+    def backward(self, rec, frame):
+        if rec[0] == "setitem":
+            return self.backward_setitem(rec, frame)
+        _, v, rhs = rec
+        if frame.state[v] == ZERO:
+            return []
+        out = []
+        for c in adjoint(rhs, v, bar(v), _Rules(self)):
+            operand, *index, expr = c  # (operand, [index,] expression)
+            index = self.unit.index_value(index[0]) if index else None
+            out += self.contribute(frame, operand, expr, index)
+        return out
+
+    def backward_setitem(self, rec, frame):
+        _, x, x1, index, value, old = rec
+        out = [syntax.assign(syntax.subscript(x, index, "store"), old)]
+        if frame.state[x1] == ZERO:
+            return out
+        g = syntax.subscript(bar(x1), index)
+        if isinstance(value, gast.Name) and value.id in self.active:
+            out += self.contribute(frame, value.id, syntax.call(
+                self.unit.bind("unbroadcast", runtime.unbroadcast), [g, value]))
+        out += self.contribute(frame, x, syntax.call(
+            self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
+        return out
+
+    def fail(self, message, cls=None):
+        raise self.unit.error(self.fndef, self.current_stmt, message, cls)
+
+
+class _Rules:
+    """What the adjoint stage may ask about the statement being differentiated."""
+
+    def __init__(self, cps):
+        self.cps, self.registry = cps, cps.unit.registry
+
+    def active(self, name):
+        return name in self.cps.active
+
+    def is_local(self, name):
+        return name in self.cps.owner
+
+    def resolve(self, node):
+        return self.cps.unit.resolve_emitted(node)
+
+    def bind(self, name, obj):
+        return self.cps.unit.bind(name, obj)
+
+    def fail(self, message, cls=None):
+        self.cps.fail(message, cls)
+
+
