@@ -268,14 +268,31 @@ def _numeric_names(unit, fndef, kinds):
             assigns.setdefault(node.name, []).append(None)
     names = set(assigns) | {p for p, k in zip(params, kinds, strict=False) if k == "num"}
     names -= {p for p, k in zip(params, kinds, strict=False) if k != "num"}
+    used = _arithmetic_operands(fndef)
     changed = True
     while changed:
         changed = False
-        for name in sorted(names):
+        for name in sorted(names - used):
             if not all(_numeric_rhs(unit, fndef, rhs, names) for rhs in assigns.get(name, [])):
                 names.discard(name)
                 changed = True
-    return names
+    return names | (used & set(assigns))
+
+
+ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
+
+
+def _arithmetic_operands(fndef):
+    """Names used in ``- * / ** @`` or unary minus: they hold numbers or arrays (not trees)."""
+    out = set()
+    for node in gast.walk(fndef):
+        operands = []
+        if isinstance(node, gast.BinOp) and isinstance(node.op, ARITHMETIC):
+            operands = [node.left, node.right]
+        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            operands = [node.operand]
+        out |= {o.id for o in operands if isinstance(o, gast.Name)}
+    return out
 
 
 def _numeric_rhs(unit, fndef, rhs, names):

@@ -55,6 +55,8 @@ class _Cps(Statements, ControlFlow):
         """A fresh name for a new value of ``source_name``, owned by ``frame``."""
         name = self.namer.version(source_name)
         env[source_name] = name
+        if source_name in self.unit.numeric_names(self.fndef):
+            kind = "num"
         self.owner[name], self.kind[name] = frame, kind
         frame.state[name] = ZERO
         if active if active is not None else source_name in self.analysis.active:
