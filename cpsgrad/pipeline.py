@@ -63,6 +63,7 @@ class Unit:
         self.body, self.stages, self.sources = [], {}, {}
         self.cache, self.local_fns = {}, {}
         self.by_tree, self.numeric, self.param_kinds = {}, {}, {}
+        self.locals_cache = {}
         self.module_names = Versions()
 
     # ----- callees -----
@@ -81,7 +82,8 @@ class Unit:
         self.param_kinds[id(tree)] = kinds
         params = [a.id for a in tree.args.args]
         act = {p for p, a in zip(params, active, strict=True) if a}
-        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, local_names(tree)))
+        names = local_names(tree)
+        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names))
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
         adj = cps(tree, self, analysis, act, kinds)
         adj.name = name
@@ -134,12 +136,18 @@ class Unit:
         while isinstance(node, gast.Attribute):
             path.append(node.attr)
             node = node.value
-        if not isinstance(node, gast.Name) or node.id in local_names(fndef):
+        if not isinstance(node, gast.Name) or node.id in self.locals_of(fndef):
             return None
         found, obj = self.resolve(fndef, node.id)
         for attr in reversed(path):
             obj = getattr(obj, attr, None)
         return obj if found else None
+
+    def locals_of(self, fndef):
+        key = id(fndef)
+        if key not in self.locals_cache:
+            self.locals_cache[key] = local_names(fndef)
+        return self.locals_cache[key]
 
     def resolve_emitted(self, node):
         path = []
@@ -307,7 +315,7 @@ def _numeric_rhs(unit, fndef, rhs, names):
     if isinstance(rhs, gast.Call):
         func = rhs.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
-                and func.value.id in local_names(fndef):
+                and func.value.id in unit.locals_of(fndef):
             return func.value.id in names and func.attr in unit.registry.methods
         fun = unit.resolve_source(fndef, func)
         return (fun is not None and unit.registry.lookup(fun) is not None

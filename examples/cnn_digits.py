@@ -7,7 +7,7 @@ pooling is a reshape and ``np.max`` over two axes, the loss uses np.exp/np.log/n
 Parameters live in a dict; cpsgrad differentiates the loss. The data set ships with
 scikit-learn (``sklearn.datasets.load_digits``), so nothing is downloaded.
 
-Run:  python examples/cnn_digits.py [--epochs 12] [--plot loss.png]   (about 10 s)
+Run:  python examples/cnn_digits.py [--epochs 20] [--plot loss.png]   (about 10 s)
 """
 
 import argparse
@@ -131,7 +131,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--filters", type=int, default=16, help="convolution filters")
-    p.add_argument("--epochs", type=int, default=12, help="passes over the training set")
+    p.add_argument("--epochs", type=int, default=20, help="passes over the training set")
     p.add_argument("--batch", type=int, default=32, help="images per step")
     p.add_argument("--lr", type=float, default=0.005, help="Adam learning rate")
     p.add_argument("--weight-decay", type=float, default=1e-4)

@@ -11,7 +11,7 @@ Without paths a small treebank is generated deterministically in the same format
 such as "the plot is not very good ." over a tiny vocabulary whose sentiment labels compose
 (``very`` intensifies, ``not`` flips, ``but`` takes the second clause's sentiment).
 
-Run:  python examples/tree_lstm.py [--epochs 6] [--plot loss.png]   (about 30 s)
+Run:  python examples/tree_lstm.py [--epochs 5] [--plot loss.png]   (about 25 s)
 """
 
 import argparse
@@ -40,7 +40,7 @@ def tree_loss(params, node):
 
     A leaf is ``(label, word_id)``, an inner node ``(label, left, right)``.
     """
-    hidden = params["b_s"].shape[0] * 0 + params["U_l"].shape[1]
+    hidden = params["U_l"].shape[1]
     if len(node) == 2:
         x = params["E"][node[1]]
         z = params["W_leaf"] @ x + params["b_leaf"]
@@ -259,13 +259,13 @@ def parse_args(argv):
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--train", metavar="PATH", help="SST-format training trees (one per line)")
     p.add_argument("--test", metavar="PATH", help="SST-format test trees")
-    p.add_argument("--n-train", type=int, default=300, help="synthetic training trees")
+    p.add_argument("--n-train", type=int, default=200, help="synthetic training trees")
     p.add_argument("--n-test", type=int, default=200, help="synthetic test trees")
     p.add_argument("--hidden", type=int, default=150, help="Tree-LSTM memory size")
     p.add_argument("--embed", type=int, default=50, help="word vector size")
     p.add_argument("--classes", type=int, default=5)
-    p.add_argument("--epochs", type=int, default=6)
-    p.add_argument("--batch", type=int, default=25, help="trees per step")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch", type=int, default=20, help="trees per step")
     p.add_argument("--lr", type=float, default=0.05, help="Adagrad learning rate")
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps")

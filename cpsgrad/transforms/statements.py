@@ -87,8 +87,9 @@ class Statements:
         fwd.name = self.define(frame, s.name, env, active=False)
         active_free = {n for n in free_names(s) if env.get(n) in self.active}
         params = [a.id for a in s.args.args]
+        names = local_names(s)
         analysis = analyse(s, set(params) | active_free,
-                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, local_names(s)))
+                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, names))
         inner = type(self).__new__(type(self))
         inner.__dict__.update(self.__dict__)
         inner.analysis = analysis
