@@ -8,6 +8,7 @@ answers the questions the cps stage asks about names and functions.
 """
 
 import inspect
+import os
 from pathlib import Path
 
 import gast
@@ -22,6 +23,7 @@ from cpsgrad.transforms.activity import activity
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
+from cpsgrad.transforms.optimize import optimize
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
 LOWERED = {"append": runtime.append}  # helpers the ANF stage writes calls to
@@ -47,6 +49,8 @@ def build(fn, active, kinds, registry=None, check_nans=False):
               f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
               f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n"""\n')
     tree = syntax.module(unit.body)
+    if os.environ.get("CPSGRAD_OPTIMIZE", "1") != "0":
+        tree = optimize(tree)
     if check_nans:
         tree = debug.insert_checks(tree, unit.bind("check_finite", runtime.check_finite))
     body = codegen.to_source(tree)

@@ -204,6 +204,30 @@ def init_params(vocab_size, embed, hidden, classes, rng):
     }
 
 
+def remap_words(node, local):
+    if len(node) == 2:
+        return (node[0], local[node[1]])
+    return (node[0], remap_words(node[1], local), remap_words(node[2], local))
+
+
+def leaf_ids(node):
+    return [node[1]] if len(node) == 2 else leaf_ids(node[1]) + leaf_ids(node[2])
+
+
+def batch_view(params, trees):
+    """The batch's own rows of the embedding matrix, and its trees re-indexed into them.
+
+    cpsgrad's adjoint of ``E[word]`` allocates an E-sized gradient per lookup, which with
+    SST's ~20k words would dominate; slicing the rows first keeps the lookups cheap. The
+    returned ``rows`` scatter the gradient back.
+    """
+    rows = sorted({w for tree in trees for w in leaf_ids(tree)})
+    local = {w: i for i, w in enumerate(rows)}
+    view = dict(params)
+    view["E"] = params["E"][rows]
+    return view, [remap_words(t, local) for t in trees], np.array(rows)
+
+
 def root_accuracy(params, trees):
     correct = 0
     for tree in trees:
@@ -321,7 +345,11 @@ def main(argv=None):
             order = rng.permutation(len(train))
             test_accuracies.append(root_accuracy(params, test))
         batch = [train[j] for j in order[i * args.batch:(i + 1) * args.batch]]
-        loss, grads = loss_and_grad(params, batch)
+        view, batch, rows = batch_view(params, batch)
+        loss, grads = loss_and_grad(view, batch)
+        grad_E = np.zeros_like(params["E"])
+        grad_E[rows] = grads["E"]
+        grads["E"] = grad_E
         adagrad_update(params, grads, memory, args.lr, args.weight_decay)
         losses.append(float(loss))
         report(step, loss=losses[-1], test_acc=test_accuracies[-1] if test_accuracies else 0.0)

@@ -8,7 +8,6 @@ Free names are bound by the loader: np, repeat_to_match.
 def branch_adjoint(x, k):
     # if np.sum(x) > 0:  (golden_functions.py:13)
     t0 = np.sum(x)
-    y = None
 
     def join_13(y1):
         # return np.sum(y)  (golden_functions.py:17)

@@ -26,7 +26,7 @@ def power_adjoint(x, n, k):
         x_bar += t_bar
     if n == 0:
         # return 1.0  (golden_functions.py:38)
-        t_bar1 = k(1.0)
+        k(1.0)
         x_bar = zeros_like(x)
     else:
         x_bar = zeros_like(x)
