@@ -34,11 +34,11 @@ def _sweep(node, used, changed):
         if not isinstance(stmts, list) or isinstance(node, gast.Expr):
             continue
         kept = []
-        for s in stmts:
-            s = _dead(s, used, changed)
-            if s is not None:
-                _sweep(s, used, changed)
-                kept.append(s)
+        for stmt in stmts:
+            live = _dead(stmt, used, changed)
+            if live is not None:
+                _sweep(live, used, changed)
+                kept.append(live)
         if not kept and field == "body":
             kept = [syntax.pass_()]
         setattr(node, field, kept)
