@@ -6,7 +6,6 @@ against cpsgrad's gradients at start-up.
 """
 
 import numpy as np
-
 import workloads as W
 
 
@@ -206,7 +205,7 @@ def tree_lstm(params, tree):
         backward(recl, Ul.T @ dz, dc * fl)
         backward(recr, Ur.T @ dz, dc * fr)
 
-    h, c, loss, record = forward(tree)
+    _h, _c, loss, record = forward(tree)
     backward(record, np.zeros(nh), np.zeros(nh))
     return loss, g
 

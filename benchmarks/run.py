@@ -15,6 +15,7 @@ os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import gc  # noqa: E402
 import importlib.util  # noqa: E402
 import platform  # noqa: E402
@@ -28,11 +29,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+import handwritten  # noqa: E402
 import numpy as np  # noqa: E402
+import workloads  # noqa: E402
 
 import cpsgrad  # noqa: E402
-import handwritten  # noqa: E402
-import workloads  # noqa: E402
 
 COLUMNS = ["hand-written", "cpsgrad", "autograd", "torch", "jax", "jax.jit"]
 NOTES = []          # printed under the table
@@ -64,14 +65,14 @@ def machine_description():
         cfg = np.show_config(mode="dicts")
         b = cfg.get("Build Dependencies", {}).get("blas", {})
         blas = f"{b.get('name', '?')} {b.get('version', '')}".strip()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     try:
         from threadpoolctl import threadpool_info
         blas += " | runtime: " + ", ".join(
             f"{i['internal_api']} {i.get('version')} threads={i['num_threads']}"
             for i in threadpool_info())
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     return [f"CPU: {cpu}; {os.cpu_count()} logical cores ({affinity} usable); "
             f"BLAS pinned to 1 thread",
@@ -99,10 +100,8 @@ def optional_frameworks():
     try:
         import torch
         torch.set_num_threads(1)
-        try:
+        with contextlib.suppress(RuntimeError):
             torch.set_num_interop_threads(1)
-        except RuntimeError:
-            pass
         import torch_models
         fw["torch"] = (torch, torch_models)
     except ImportError:
@@ -272,7 +271,7 @@ def run_workload(name, fw, reps, target):
     cells = {}
     try:
         cols = build_columns(name, params, data, fw)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         note(f"{name}: could not build columns: {type(exc).__name__}: {exc}")
         return {c: f"FAIL {type(exc).__name__}" for c in COLUMNS}, None
     ref_loss, ref_grads = cols["hand-written"][1]()
@@ -280,7 +279,7 @@ def run_workload(name, fw, reps, target):
     for c, (step, check) in cols.items():
         try:
             loss, g = check()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             cells[c] = f"FAIL {type(exc).__name__}"
             msg = f"{c} / {name}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
             note(msg)

@@ -115,6 +115,6 @@ def make_step(name, params, data):
 
     def step_numpy():
         loss, grads = step()
-        return loss.item(), {k: g.numpy() for k, g in zip(keys, grads)}
+        return loss.item(), {k: g.numpy() for k, g in zip(keys, grads, strict=False)}
 
     return step, step_numpy

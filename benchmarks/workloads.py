@@ -9,12 +9,11 @@ file), so the oracles differentiate exactly this code.
 """
 
 try:
-    np = ORACLE_NUMPY  # noqa: F821  (set by the loader for autograd / jax)
+    np = ORACLE_NUMPY
 except NameError:
     import numpy as np
 
 import numpy as _onp  # data construction only, never inside a loss
-
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -192,7 +191,7 @@ def tree_node(params, node):
 
 
 def tree_lstm(params, tree):
-    h, c, loss = tree_node(params, tree)
+    _h, _c, loss = tree_node(params, tree)
     return loss
 
 

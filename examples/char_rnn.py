@@ -19,8 +19,7 @@ import numpy as np
 
 import cpsgrad
 
-
-# ---------------------------------------------------------------- model (differentiated)
+# ================ model (differentiated)
 
 def log_softmax(logits):
     """Row-wise log-softmax of a (batch, vocab) array, written with plain NumPy."""
@@ -48,7 +47,7 @@ def rnn_loss(params, inputs, targets, h0):
     return loss / inputs.shape[1]
 
 
-# ---------------------------------------------------------------- plain Python helpers
+# ================ plain Python helpers
 
 def init_params(vocab, hidden, rng):
     return {
@@ -101,7 +100,7 @@ def progress(total, enabled=True, desc=""):
         else:
             bar = tqdm(range(total), desc=desc)
 
-            def report(step, **numbers):
+            def report(_step, **numbers):
                 bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
             return bar, report
 
@@ -192,7 +191,7 @@ def main(argv=None):
           f"loss per character {first:.3f} -> {last:.3f} nats "
           f"(uniform would be {np.log(vocab):.3f})")
 
-    ids = sample(params, char_to_id["d"] if "d" in char_to_id else 0, args.sample_len, vocab,
+    ids = sample(params, char_to_id.get("d", 0), args.sample_len, vocab,
                  np.random.default_rng(args.seed))
     generated = "".join(chars[i] for i in ids)
     print("---- sample ----")

@@ -18,8 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 import cpsgrad
 
-
-# ---------------------------------------------------------------- model (differentiated)
+# ================ model (differentiated)
 
 def conv3x3(x, W, b):
     """'same' 3x3 convolution of (N, H, W) images with (F, 3, 3) filters -> (N, H, W, F)."""
@@ -54,7 +53,7 @@ def loss_fn(params, x, labels_one_hot, weight_decay):
     return loss
 
 
-# ---------------------------------------------------------------- plain Python helpers
+# ================ plain Python helpers
 
 def init_params(filters, rng, size=8, classes=10):
     features = filters * (size // 2) * (size // 2)
@@ -74,7 +73,7 @@ def load_data(seed, test_fraction=0.2, limit=None):
     order = np.random.default_rng(seed).permutation(len(y))
     if limit:
         order = order[:limit]
-    n_test = int(round(len(order) * test_fraction))
+    n_test = round(len(order) * test_fraction)
     test, train = order[:n_test], order[n_test:]
     return x[train], y[train], x[test], y[test]
 
@@ -103,7 +102,7 @@ def progress(total, enabled=True, desc=""):
         else:
             bar = tqdm(range(total), desc=desc)
 
-            def report(step, **numbers):
+            def report(_step, **numbers):
                 bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
             return bar, report
 
@@ -166,7 +165,7 @@ def main(argv=None):
 
     state = {"m": {k: np.zeros_like(v) for k, v in params.items()},
              "v": {k: np.zeros_like(v) for k, v in params.items()}}
-    steps_per_epoch = int(np.ceil(len(y_train) / args.batch))
+    steps_per_epoch = -(-len(y_train) // args.batch)
     total = args.epochs * steps_per_epoch
     if args.max_steps is not None:
         total = min(total, args.max_steps)
@@ -183,7 +182,10 @@ def main(argv=None):
         loss, grads = loss_and_grad(params, x_train[idx], eye[y_train[idx]], args.weight_decay)
         adam_update(params, grads, state, args.lr, step + 1)
         losses.append(float(loss))
-        report(step, loss=losses[-1], test_acc=test_accuracies[-1] if test_accuracies else 0.0)
+        numbers = {"loss": losses[-1]}
+        if test_accuracies:   # measured at the start of every epoch after the first
+            numbers["test_acc"] = test_accuracies[-1]
+        report(step, **numbers)
     elapsed = time.perf_counter() - start
 
     train_acc = accuracy(params, x_train, y_train)

@@ -21,8 +21,7 @@ import numpy as np
 
 import cpsgrad
 
-
-# ---------------------------------------------------------------- model (differentiated)
+# ================ model (differentiated)
 
 def sigmoid(x):
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
@@ -68,12 +67,12 @@ def batch_loss(params, trees):
     """Mean over the trees of the summed node cross-entropies."""
     total = 0.0
     for tree in trees:
-        h, c, loss = tree_loss(params, tree)
+        _h, _c, loss = tree_loss(params, tree)
         total = total + loss
     return total / len(trees)
 
 
-# ---------------------------------------------------------------- treebank reading
+# ================ treebank reading
 
 def parse_tree(line):
     """Parse one SST-style bracketed tree into nested tuples of (label, word) / (label, l, r)."""
@@ -133,7 +132,7 @@ def count_nodes(node):
     return 1 if len(node) == 2 else 1 + count_nodes(node[1]) + count_nodes(node[2])
 
 
-# ---------------------------------------------------------------- synthetic treebank
+# ================ synthetic treebank
 
 ADJECTIVES = {0: ["awful", "terrible", "dreadful"], 1: ["bad", "dull", "weak"],
               2: ["long", "new", "french"], 3: ["good", "fun", "nice"],
@@ -184,7 +183,7 @@ def synthetic_treebank(n, seed):
     return [to_string(random_sentence(rng)) for _ in range(n)]
 
 
-# ---------------------------------------------------------------- training helpers
+# ================ training helpers
 
 def init_params(vocab_size, embed, hidden, classes, rng):
     def uniform(*shape):
@@ -254,7 +253,7 @@ def progress(total, enabled=True, desc=""):
         else:
             bar = tqdm(range(total), desc=desc)
 
-            def report(step, **numbers):
+            def report(_step, **numbers):
                 bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
             return bar, report
 
@@ -331,7 +330,7 @@ def main(argv=None):
         print("gradient check against finite differences: ok")
 
     memory = {k: np.zeros_like(v) for k, v in params.items()}
-    steps_per_epoch = int(np.ceil(len(train) / args.batch))
+    steps_per_epoch = -(-len(train) // args.batch)
     total = args.epochs * steps_per_epoch
     if args.max_steps is not None:
         total = min(total, args.max_steps)
@@ -352,7 +351,10 @@ def main(argv=None):
         grads["E"] = grad_E
         adagrad_update(params, grads, memory, args.lr, args.weight_decay)
         losses.append(float(loss))
-        report(step, loss=losses[-1], test_acc=test_accuracies[-1] if test_accuracies else 0.0)
+        numbers = {"loss": losses[-1]}
+        if test_accuracies:   # measured at the start of every epoch after the first
+            numbers["test_acc"] = test_accuracies[-1]
+        report(step, **numbers)
     elapsed = time.perf_counter() - start
 
     train_acc = root_accuracy(params, train)

@@ -36,7 +36,8 @@ def test_char_models(name, tmp_path):
 
 
 def test_cnn_digits():
-    result = load("cnn_digits").main(["--filters", "4", "--limit", "400", "--batch", "32", "--lr", "0.02",
+    result = load("cnn_digits").main(["--filters", "4", "--limit", "400", "--batch", "32",
+                                      "--lr", "0.02",
                                       "--max-steps", "40", "--quiet"])
     assert_learns(result["losses"], 40)
     assert 0.0 <= result["accuracy"] <= 1.0
@@ -57,7 +58,7 @@ def test_tree_lstm_reads_sst_files(tmp_path):
     tree = tree_lstm.parse_tree(line)
     assert tree == (3, (2, "good"), (3, (2, "movie"), (2, ".")))
     assert tree_lstm.to_string(tree) == line
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a binary tree"):
         tree_lstm.parse_tree("(3 (2 a) (2 b) (2 c))")
     train = tmp_path / "train.txt"
     test = tmp_path / "test.txt"
