@@ -73,9 +73,8 @@ def unbox(g, like):
 
 def unbroadcast(g, x):
     """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
-    shape = getattr(x, "shape", None)
-    gshape = getattr(g, "shape", None)
-    if gshape == shape:  # the common case, cheap for floats too
+    shape = getattr(x, "shape", ())  # Python floats have no shape; numpy scalars have ()
+    if getattr(g, "shape", ()) == shape:  # the common case, cheap for scalars too
         return g
     shape, gshape = np.shape(x), np.shape(g)
     if gshape == shape:
