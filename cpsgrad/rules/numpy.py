@@ -230,6 +230,8 @@ def matrix_norm_vjp(g, ans, x, ord, axes):  # noqa: A002
 
 def matmul_vjp_x(g, x, y):
     """Adjoint of ``x`` in ``x @ y`` for every combination of 1-D and n-D operands."""
+    if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # noqa: PLR2004 (matrices)
+        return g @ y.T
     if np.ndim(y) == 1:
         if np.ndim(x) == 1:
             return g * y
@@ -241,6 +243,8 @@ def matmul_vjp_x(g, x, y):
 
 def matmul_vjp_y(g, x, y):
     """Adjoint of ``y`` in ``x @ y``."""
+    if getattr(x, "ndim", 0) == 2 and getattr(y, "ndim", 0) == 2:  # noqa: PLR2004 (matrices)
+        return x.T @ g
     if np.ndim(x) == 1:
         if np.ndim(y) == 1:
             return g * x
