@@ -72,7 +72,9 @@ def repeat_to_match(g, x, axis=None, keepdims=False):
     shape = np.shape(x)
     if axis is not None and not keepdims and shape:
         g = np.expand_dims(g, normalize_axes(axis, len(shape)))
-    return np.broadcast_to(g, shape)
+    out = np.empty(shape, getattr(g, "dtype", np.float64))  # faster than np.broadcast_to
+    out[...] = g
+    return out
 
 
 def count_reduced(x, axis=None):
