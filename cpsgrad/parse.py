@@ -72,6 +72,9 @@ def parse(fn):
         tree, text = _lambda_tree(fn, text, filename, first)
     else:
         tree = gast.parse(text).body[0]
+        if isinstance(tree, gast.AsyncFunctionDef):
+            raise TransformError(f"async functions are not supported ({name}() is async)",
+                                 filename, first, None, lines[0].strip())
         if not isinstance(tree, gast.FunctionDef):
             raise TransformError(f"cannot find the definition of {name}()", filename, first)
         tree.decorator_list = []

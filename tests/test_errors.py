@@ -53,6 +53,10 @@ def uses_walrus(x):
     return (y := x * 2.0) + y
 
 
+async def uses_async(x):
+    return x
+
+
 def opaque(x):
     return float(np.sum(x))
 
@@ -78,6 +82,7 @@ def wrong_keyword(x, y):
     (uses_del, "`del` is not supported"),
     (uses_star, "functions with *args or **kwargs are not supported"),
     (uses_walrus, "assignment expressions"),
+    (uses_async, "async functions are not supported"),
 ], ids=lambda v: getattr(v, "__name__", "msg"))
 def test_unsupported_syntax_is_located(fn, message):
     with pytest.raises(TransformError) as info:
