@@ -11,23 +11,11 @@ default), so nothing is downloaded.
 Run:  python examples/char_lstm.py [--steps 2000] [--plot loss.png]   (about 20 s)
 """
 
-import argparse
-import importlib
-import inspect
-import time
-
 import numpy as np
-
-import cpsgrad
+import training
+from training import log_softmax
 
 # ================ model (differentiated)
-
-def log_softmax(logits):
-    """Row-wise log-softmax of a (batch, vocab) array, written with plain NumPy."""
-    m = np.max(logits, axis=1, keepdims=True)
-    z = logits - m
-    return z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
-
 
 def sigmoid(x):
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
@@ -75,152 +63,19 @@ def init_params(vocab, hidden, rng):
     return params
 
 
-def load_text(module_name):
-    return inspect.getsource(importlib.import_module(module_name))
+def sample_step(params, x, state):
+    h, c = lstm_step(params, x, *state)
+    return h, (h, c)
 
 
-def one_hot(ids, vocab):
-    return np.eye(vocab)[ids]
-
-
-def make_batch(data, vocab, seq_len, batch, rng):
-    starts = rng.integers(0, len(data) - seq_len - 1, size=batch)
-    idx = starts[None, :] + np.arange(seq_len)[:, None]          # (seq_len, batch)
-    return one_hot(data[idx], vocab), one_hot(data[idx + 1], vocab)
-
-
-def sample(params, seed_id, n, vocab, rng, temperature=1.0):
-    """Generate ``n`` character ids by running the forward step alone."""
-    h = np.zeros((1, params["Uf"].shape[0]))
-    c = h
-    x = one_hot(np.array([seed_id]), vocab)
-    out = [seed_id]
-    for _ in range(n):
-        h, c = lstm_step(params, x, h, c)
-        logits = (h @ params["Why"] + params["by"])[0] / temperature
-        p = np.exp(logits - logits.max())
-        p /= p.sum()
-        i = int(rng.choice(vocab, p=p))
-        out.append(i)
-        x = one_hot(np.array([i]), vocab)
-    return out
-
-
-def progress(total, enabled=True, desc=""):
-    """(iterable over range(total), report(step, **numbers)): tqdm if installed, else prints."""
-    every = max(1, total // 10)
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            bar = tqdm(range(total), desc=desc)
-
-            def report(_step, **numbers):
-                bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
-            return bar, report
-
-    def report(step, **numbers):
-        if step % every == 0 or step == total - 1:
-            print(f"step {step:5d}  " + "  ".join(f"{k} {v:.4f}" for k, v in numbers.items()))
-    return range(total), report
-
-
-def save_plot(path, losses, title, ylabel="loss"):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(1, len(losses) + 1), losses)
-    ax.set_xlabel("step")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-
-
-def adagrad_update(params, grads, memory, lr):
-    for k in params:
-        g = np.clip(grads[k], -5.0, 5.0)
-        memory[k] += g * g
-        params[k] -= lr * g / np.sqrt(memory[k] + 1e-8)
-
-
-def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--hidden", type=int, default=50, help="hidden units")
-    p.add_argument("--seq-len", type=int, default=20, help="characters per unrolled sequence")
-    p.add_argument("--batch", type=int, default=20, help="sequences per step")
-    p.add_argument("--steps", type=int, default=2000, help="training steps")
-    p.add_argument("--lr", type=float, default=0.1, help="Adagrad learning rate")
-    p.add_argument("--module", default="textwrap",
-                   help="standard-library module whose source is the training text")
-    p.add_argument("--sample-len", type=int, default=200, help="characters to generate at the end")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-check", action="store_true", help="skip the finite-difference check")
-    p.add_argument("--quiet", action="store_true",
-                   help="no progress bar (print the loss every tenth of the run instead)")
-    p.add_argument("--plot", metavar="PATH", help="save the loss curve as a PNG")
-    return p.parse_args(argv)
+def initial_state(hidden):
+    return np.zeros((1, hidden)), np.zeros((1, hidden))
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    rng = np.random.default_rng(args.seed)
-    text = load_text(args.module)
-    chars = sorted(set(text))
-    vocab = len(chars)
-    char_to_id = {c: i for i, c in enumerate(chars)}
-    data = np.array([char_to_id[c] for c in text])
-    print(f"text: source of {args.module!r}, {len(text)} characters, vocabulary {vocab}")
-
-    params = init_params(vocab, args.hidden, rng)
-    loss_and_grad = cpsgrad.value_and_grad(lstm_loss, wrt=0)
-
-    if not args.no_check:   # once, at a tiny size, against central finite differences
-        small = init_params(vocab, 4, np.random.default_rng(1))
-        for k in small:
-            small[k] = small[k] * 30.0
-        xs, ys = make_batch(data, vocab, 3, 2, np.random.default_rng(2))
-        cpsgrad.check_grads(lstm_loss, small, xs, ys, np.zeros((2, 4)), wrt=0)
-        print("gradient check against finite differences: ok")
-
-    memory = {k: np.zeros_like(v) for k, v in params.items()}
-    h0 = np.zeros((args.batch, args.hidden))
-    losses = []
-    start = time.perf_counter()
-    steps, report = progress(args.steps, not args.quiet, "char-lstm")
-    for step in steps:
-        xs, ys = make_batch(data, vocab, args.seq_len, args.batch, rng)
-        loss, grads = loss_and_grad(params, xs, ys, h0)
-        adagrad_update(params, grads, memory, args.lr)
-        losses.append(float(loss))
-        report(step, loss_per_char=losses[-1] / args.seq_len)
-    elapsed = time.perf_counter() - start
-
-    per_char = [v / args.seq_len for v in losses]
-    window = max(1, min(50, len(losses) // 5))
-    first, last = np.mean(per_char[:window]), np.mean(per_char[-window:])
-    print(f"trained {args.steps} steps in {elapsed:.1f}s; "
-          f"loss per character {first:.3f} -> {last:.3f} nats "
-          f"(uniform would be {np.log(vocab):.3f})")
-
-    ids = sample(params, char_to_id.get("d", 0), args.sample_len, vocab,
-                 np.random.default_rng(args.seed))
-    generated = "".join(chars[i] for i in ids)
-    print("---- sample ----")
-    print(generated)
-    print("----------------")
-
-    if args.plot:
-        save_plot(args.plot, losses, f"char-LSTM on {args.module}.py",
-                  "cross-entropy per sequence (nats)")
-        print(f"loss curve saved to {args.plot}")
-    return {"losses": losses, "loss_per_char": per_char, "sample": generated,
-            "seconds": elapsed, "vocab": vocab}
+    args = training.char_parser(__doc__.split("\n\n")[0], steps=2000).parse_args(argv)
+    return training.train_char_model(args, "char-LSTM", lstm_loss, init_params, sample_step,
+                                     initial_state)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from training import progress, save_plot
 
 import cpsgrad
 
@@ -89,41 +90,6 @@ def adam_update(params, grads, state, lr, step, b1=0.9, b2=0.999, eps=1e-8):
         m_hat = state["m"][k] / (1 - b1 ** step)
         v_hat = state["v"][k] / (1 - b2 ** step)
         params[k] = params[k] - lr * m_hat / (np.sqrt(v_hat) + eps)
-
-
-def progress(total, enabled=True, desc=""):
-    """(iterable over range(total), report(step, **numbers)): tqdm if installed, else prints."""
-    every = max(1, total // 10)
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            bar = tqdm(range(total), desc=desc)
-
-            def report(_step, **numbers):
-                bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
-            return bar, report
-
-    def report(step, **numbers):
-        if step % every == 0 or step == total - 1:
-            print(f"step {step:5d}  " + "  ".join(f"{k} {v:.4f}" for k, v in numbers.items()))
-    return range(total), report
-
-
-def save_plot(path, losses, title, ylabel="loss"):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(1, len(losses) + 1), losses)
-    ax.set_xlabel("step")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 def parse_args(argv):

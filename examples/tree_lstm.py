@@ -18,6 +18,7 @@ import argparse
 import time
 
 import numpy as np
+from training import progress, save_plot
 
 import cpsgrad
 
@@ -240,41 +241,6 @@ def adagrad_update(params, grads, memory, lr, weight_decay):
         g = grads[k] + weight_decay * params[k]
         memory[k] += g * g
         params[k] -= lr * g / np.sqrt(memory[k] + 1e-8)
-
-
-def progress(total, enabled=True, desc=""):
-    """(iterable over range(total), report(step, **numbers)): tqdm if installed, else prints."""
-    every = max(1, total // 10)
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            bar = tqdm(range(total), desc=desc)
-
-            def report(_step, **numbers):
-                bar.set_postfix({k: f"{v:.4f}" for k, v in numbers.items()}, refresh=False)
-            return bar, report
-
-    def report(step, **numbers):
-        if step % every == 0 or step == total - 1:
-            print(f"step {step:5d}  " + "  ".join(f"{k} {v:.4f}" for k, v in numbers.items()))
-    return range(total), report
-
-
-def save_plot(path, losses, title, ylabel="loss"):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(1, len(losses) + 1), losses)
-    ax.set_xlabel("step")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 def parse_args(argv):

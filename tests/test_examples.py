@@ -3,6 +3,7 @@
 import importlib.util
 import math
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
 
 
 def load(name):
+    if str(EXAMPLES) not in sys.path:  # as when run as a script: examples/ first on the path
+        sys.path.insert(0, str(EXAMPLES))
     spec = importlib.util.spec_from_file_location(f"examples_{name}", EXAMPLES / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
