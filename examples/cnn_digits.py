@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from training import progress, save_plot
+from training import add_common_options, progress, save_plot
 
 import cpsgrad
 
@@ -103,11 +103,7 @@ def parse_args(argv):
     p.add_argument("--limit", type=int, default=None,
                    help="use only this many images (train + test), for quick runs")
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-check", action="store_true", help="skip the finite-difference check")
-    p.add_argument("--quiet", action="store_true",
-                   help="no progress bar (print the loss every tenth of the run instead)")
-    p.add_argument("--plot", metavar="PATH", help="save the loss curve as a PNG")
+    add_common_options(p)
     return p.parse_args(argv)
 
 

@@ -98,6 +98,15 @@ def adagrad_update(params, grads, memory, lr):
         params[k] -= lr * g / np.sqrt(memory[k] + 1e-8)
 
 
+def add_common_options(p):
+    """The options every example has: seed, gradient check, progress bar, plot."""
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-check", action="store_true", help="skip the finite-difference check")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar (print the loss every tenth of the run instead)")
+    p.add_argument("--plot", metavar="PATH", help="save the loss curve as a PNG")
+
+
 def char_parser(description, steps):
     p = argparse.ArgumentParser(description=description,
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -109,11 +118,7 @@ def char_parser(description, steps):
     p.add_argument("--module", default="textwrap",
                    help="standard-library module whose source is the training text")
     p.add_argument("--sample-len", type=int, default=200, help="characters to generate at the end")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-check", action="store_true", help="skip the finite-difference check")
-    p.add_argument("--quiet", action="store_true",
-                   help="no progress bar (print the loss every tenth of the run instead)")
-    p.add_argument("--plot", metavar="PATH", help="save the loss curve as a PNG")
+    add_common_options(p)
     return p
 
 

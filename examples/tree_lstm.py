@@ -18,7 +18,7 @@ import argparse
 import time
 
 import numpy as np
-from training import progress, save_plot
+from training import add_common_options, progress, save_plot
 
 import cpsgrad
 
@@ -258,11 +258,7 @@ def parse_args(argv):
     p.add_argument("--lr", type=float, default=0.05, help="Adagrad learning rate")
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-check", action="store_true", help="skip the finite-difference check")
-    p.add_argument("--quiet", action="store_true",
-                   help="no progress bar (print the loss every tenth of the run instead)")
-    p.add_argument("--plot", metavar="PATH", help="save the loss curve as a PNG")
+    add_common_options(p)
     return p.parse_args(argv)
 
 
