@@ -89,17 +89,13 @@ class Unit:
         names = local_names(tree)
         analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names))
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
-        adj = cps(tree, self, analysis, act, kinds)
-        adj.name = name
+        adj = cps(tree, name, self, analysis, act, kinds)
         self.body.append(adj)
         self.stages[source.name]["cps"] = adj
         return name
 
     def params(self, fn):
         return [a.id for a in self.sources[fn].tree.args.args]
-
-    def adjoint_name(self, name):
-        return f"{name}_adjoint"
 
     def user_function(self, cps_, func):
         obj = self.resolve_source(cps_.fndef, func)

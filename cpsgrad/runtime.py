@@ -124,10 +124,7 @@ def item_bar(x, idx, g):
         out[idx] = g
         return out
     out = [None] * len(x)
-    if isinstance(idx, slice):
-        out[idx] = g
-    else:
-        out[idx] = g
+    out[idx] = g
     return rebuild(x, out) if isinstance(x, tuple) else out
 
 

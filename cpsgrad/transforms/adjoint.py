@@ -102,11 +102,7 @@ def _call(rhs, ans, g, ctx):
                      f"function instead", NoRuleError)
         return _apply(ctx, fun, [func.value, *args], kwargs, ans, g, f".{func.attr}()")
     fun = ctx.resolve(func)
-    return _apply(ctx, fun, args, kwargs, ans, g, _label(func))
-
-
-def _label(func):
-    return gast.unparse(func) if hasattr(gast, "unparse") else getattr(func, "id", "function")
+    return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func))
 
 
 def _apply(ctx, fun, args, kwargs, ans, g, label):

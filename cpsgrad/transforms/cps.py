@@ -26,10 +26,10 @@ from cpsgrad.transforms.statements import ZERO, Statements
 ALIAS, OWNED = "alias", "owned"
 
 
-def cps(fndef, unit, analysis, active_params, param_kinds, parent=None, env=None):
-    """The adjoint function of ANF ``fndef`` (see module docstring)."""
-    return _Cps(fndef, unit, analysis).function(fndef, active_params, param_kinds, parent,
-                                               env or {})
+def cps(fndef, name, unit, analysis, active_params, param_kinds):
+    """The adjoint function ``name`` of ANF ``fndef`` (see module docstring)."""
+    return _Cps(fndef, unit, analysis).function(fndef, name, active_params, param_kinds,
+                                               None, {})
 
 
 class Ctx:
@@ -45,10 +45,10 @@ class Ctx:
 class _Cps(Statements, ControlFlow):
     def __init__(self, fndef, unit, analysis):
         self.unit, self.analysis, self.fndef = unit, analysis, fndef
-        self.namer = unit.namer(local_names(fndef) | _all_names(fndef))
+        self.locals = local_names(fndef)
+        self.namer = unit.namer(self.locals | _all_names(fndef))
         self.owner, self.kind, self.active = {}, {}, set()
         self.current_stmt = fndef
-        self.locals = local_names(fndef)
 
     # ----- values and adjoints -----
     def define(self, frame, source_name, env, kind="any", active=None):
@@ -118,7 +118,7 @@ class _Cps(Statements, ControlFlow):
         return [syntax.ret(values[0] if len(values) == 1 else syntax.tuple_(values))]
 
     # ----- functions and frames -----
-    def function(self, fndef, active_params, param_kinds, parent, env):
+    def function(self, fndef, name, active_params, param_kinds, parent, env):
         frame = Frame(parent, fndef.name)
         env = dict(env)
         params = []
@@ -130,8 +130,6 @@ class _Cps(Statements, ControlFlow):
         ctx = ret.but(fall=lambda fr, _en: self.jump(fr, k, None, [syntax.const(None)], [False]))
         body = self.block(fndef.body, frame, env, ctx)
         body += self.frame_return(frame, params)
-        name = self.unit.adjoint_name(fndef.name) if parent is None else \
-            self.namer.fresh(f"{fndef.name}_adjoint")
         out = syntax.funcdef(name, [*params, k], self.header(frame) + body)
         out.cps_frame = frame
         return out

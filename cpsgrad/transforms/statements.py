@@ -93,8 +93,8 @@ class Statements:
         inner = type(self).__new__(type(self))
         inner.__dict__.update(self.__dict__)
         inner.analysis = analysis
-        adj = inner.function(s, set(params), ["any"] * len(params), frame, env)
-        adj.name = self.namer.fresh(f"{s.name}_adjoint")
+        name = self.namer.fresh(f"{s.name}_adjoint")
+        adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env)
         self.unit.local_fns.setdefault(self, {})[s.name] = self.unit.local_callee(
             s, adj.name, adj.cps_frame)
         return [fwd, adj]
