@@ -5,7 +5,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from cpsgrad import api, pipeline
+from cpsgrad import api
 
 
 def load_function(spec):
@@ -40,10 +40,7 @@ def main(argv=None):
     wrt = tuple(int(w) if w.strip().lstrip("-").isdigit() else w.strip()
                 for w in args.wrt.split(","))
     g = api.Gradient(fn, wrt if len(wrt) > 1 else wrt[0])
-    active = tuple(i in g.indices for i in range(len(g.params)))
-    built = pipeline.build(fn, active, tuple("num" for _ in g.params))
-    g.built[None] = built
-    print(built.source if args.command == "show" else api.stages(g))
+    print(api.show_source(g) if args.command == "show" else api.stages(g))
     return 0
 
 

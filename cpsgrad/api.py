@@ -41,28 +41,44 @@ class Gradient:
         self.check_nans = check_nans
         self.wrt = wrt
         self.indices, self.params = _wrt_indices(fn, wrt)
+        self.signature = inspect.signature(fn)
         self.with_value = with_value
         self.built = {}
         functools.update_wrapper(self, fn)
 
-    def build(self, args):
-        for i in self.indices:
-            x = args[i]
-            leaves = runtime_leaves(x)
-            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and not
-                   np.issubdtype(v.dtype, np.inexact)) for v in leaves):
-                raise TypeError(f"cannot differentiate {self.fn.__name__}() with respect to "
-                                f"argument {self.params[i]!r}: it holds integers; pass floats")
-        kinds = tuple(pipeline.arg_kind(a) for a in args)
+    def arguments(self, args, kwargs):
+        """Every parameter's value, in order, as a call with ``args, kwargs`` binds them."""
+        if not kwargs and len(args) == len(self.params):
+            return list(args)
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return list(bound.args)
+
+    def built_for(self, kinds):
+        """The emitted adjoint for arguments of these kinds (built once)."""
         if kinds not in self.built:
-            active = tuple(i in self.indices for i in range(len(args)))
+            active = tuple(i in self.indices for i in range(len(kinds)))
             self.built[kinds] = pipeline.build(self.fn, active, kinds,
                                                check_nans=self.check_nans)
         return self.built[kinds]
 
+    def example(self, args=()):
+        """The emitted adjoint for example ``args``; without any, the last one built, or
+        one for array arguments."""
+        if args:
+            return self.built_for(tuple(map(pipeline.arg_kind, self.arguments(args, {}))))
+        if self.built:
+            return next(iter(self.built.values()))
+        return self.built_for(("num",) * len(self.params))
+
     def run(self, args, seed):
-        args = self.bind(args)
-        built = self.build(args)
+        """Run the adjoint on bound ``args``: ``(value, gradient)``."""
+        for i in self.indices:
+            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and not
+                   np.issubdtype(v.dtype, np.inexact)) for v in runtime_leaves(args[i])):
+                raise TypeError(f"cannot differentiate {self.fn.__name__}() with respect to "
+                                f"argument {self.params[i]!r}: it holds integers; pass floats")
+        built = self.built_for(tuple(pipeline.arg_kind(a) for a in args))
         out = []
 
         def k(y):
@@ -83,30 +99,9 @@ class Gradient:
             tuple(by_index[i] for i in self.indices)
         return out[0], result
 
-    def bind(self, args):
-        if len(args) != len(self.params):
-            return list(inspect.signature(self.fn).bind(*args).args)
-        return list(args)
-
     def __call__(self, *args, **kwargs):
-        if kwargs:
-            bound = inspect.signature(self.fn).bind(*args, **kwargs)
-            bound.apply_defaults()
-            args = bound.args
-        elif len(args) < len(self.params):
-            bound = inspect.signature(self.fn).bind(*args)
-            bound.apply_defaults()
-            args = bound.args
-        value, g = self.run(args, runtime.seed)
+        value, g = self.run(self.arguments(args, kwargs), runtime.seed)
         return (value, g) if self.with_value else g
-
-    def source(self, *args):
-        if not self.built:
-            if not args:
-                raise ValueError("show_source needs example arguments, or call the "
-                                 "gradient once first")
-            self.build(self.bind(args))
-        return next(iter(self.built.values())).source
 
 
 def runtime_leaves(x):
@@ -145,7 +140,7 @@ def vjp(fn, *args):
     value = fn(*args)
 
     def pullback(cotangent):
-        return g.run(list(args), lambda _y: cotangent)[1]
+        return g.run(g.arguments(args, {}), lambda _y: cotangent)[1]
 
     return value, pullback
 
@@ -154,17 +149,13 @@ def show_source(g, *args, wrt=0):
     """The emitted adjoint module of gradient ``g`` (or of plain ``fn`` with ``wrt``)."""
     if not isinstance(g, Gradient):
         g = Gradient(g, wrt)
-    if not args and not g.built:
-        args = tuple(np.zeros(3) for _ in g.params)
-    return g.source(*args)
+    return g.example(args).source
 
 
 def stages(fn, *args, wrt=0):
     """The function after each pipeline stage (parsed, anf, cps+adjoint), as text."""
     g = fn if isinstance(fn, Gradient) else Gradient(fn, wrt)
-    if not args and not g.built:
-        args = tuple(np.zeros(3) for _ in g.params)
-    built = g.build(g.bind(args)) if args else next(iter(g.built.values()))
+    built = g.example(args)
     parts = []
     for name, per in built.stages.items():
         for stage, tree in per.items():

@@ -161,3 +161,16 @@ def test_exception_in_emitted_code_names_the_user_line():
     assert "emitted gradient" in notes
     assert f"test_api.py:{failing.__code__.co_firstlineno + 2}" in notes
     assert "np.sum(y[10])" in notes
+
+
+def test_keyword_and_default_arguments_bind_like_a_call():
+    def f(x, scale=2.0, power=3):
+        return np.sum(scale * x ** power)
+
+    x = np.array([1.0, 2.0])
+    g = cpsgrad.grad(f)
+    np.testing.assert_allclose(g(x), 6.0 * x ** 2)
+    np.testing.assert_allclose(g(x, power=2), 4.0 * x)
+    np.testing.assert_allclose(g(x=x, scale=1.0), 3.0 * x ** 2)
+    _, pullback = cpsgrad.vjp(f, x)
+    np.testing.assert_allclose(pullback(1.0)[0], 6.0 * x ** 2)
