@@ -108,8 +108,65 @@ def add_item(acc, idx, g):
         items = list(acc)
         items[idx] = add(items[idx], g)
         return rebuild(acc, items)
+    if isinstance(acc, dict):
+        acc = acc if isinstance(acc, Owned) else Owned(acc)
+        acc.add_leaf(idx, g, None)
+        return acc
     acc[idx] = add(acc[idx], g)
     return acc
+
+
+class Owned(dict):
+    """A dict adjoint that the emitted code owns, with the keys whose array leaves it owns too.
+
+    Owned leaves are referenced by nothing else, so later contributions add into them in place
+    (``W_bar += g``) instead of allocating a new array per contribution.
+    """
+
+    __slots__ = ("owned",)
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.owned = set()
+
+    def add_leaf(self, key, g, g_owner):
+        """Add ``g`` (a leaf of ``g_owner``, which is dead after this) into ``self[key]``."""
+        cur = self.get(key)
+        if cur is None:
+            self[key] = g
+            if g_owner is not None and key in g_owner.owned:
+                self.owned.add(key)
+        elif key in self.owned and _fits(cur, g):
+            cur += g
+        elif g_owner is not None and key in g_owner.owned and _fits(g, cur):
+            g += cur
+            self[key] = g
+            self.owned.add(key)
+        else:
+            self[key] = new = add(cur, g)
+            if isinstance(new, np.ndarray) and new is not cur and new is not g:
+                self.owned.add(key)
+
+
+def _fits(acc, g):
+    """Whether ``acc += g`` gives what ``acc + g`` would: same shape and dtype."""
+    if type(acc) is not np.ndarray:
+        return False
+    if isinstance(g, float):
+        return True
+    return isinstance(g, np.ndarray) and g.shape == acc.shape and g.dtype == acc.dtype
+
+
+def accumulate(acc, g):
+    """``acc + g`` for an adjoint ``acc`` the caller owns, reusing ``acc`` (and a dead ``g``)."""
+    if isinstance(acc, dict) and isinstance(g, dict):
+        acc = acc if isinstance(acc, Owned) else Owned(acc)
+        g_owner = g if isinstance(g, Owned) else None
+        for key, leaf in g.items():
+            if leaf is not None:
+                acc.add_leaf(key, leaf, g_owner)
+        return acc
+    return add(acc, g)
 
 
 def item_bar(x, idx, g):

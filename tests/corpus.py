@@ -290,6 +290,41 @@ def layers_list(layers, x):
     return np.sum(h)
 
 
+def param_layer(p, h):
+    return np.tanh(p["W"] @ h + p["b"])
+
+
+def param_depth(p, h, n):
+    if n == 0:
+        return np.sum(p["b"] * h)
+    return param_depth(p, np.tanh(p["W"] @ h), n - 1) + np.sum(p["W"]) * 0.01
+
+
+def shared_params(params, x):
+    """One parameter dict read directly, through an alias, a helper and recursion: its
+    adjoint's leaves are accumulated in place, and must not be shared by mistake."""
+    q = params
+    nested = {"enc": params, "dec": q}
+    h = x
+    for _ in range(3):
+        h = param_layer(q, h) + params["W"] @ h * 0.1
+        h = h + param_layer(nested["dec"], h) * nested["enc"]["b"]
+    return np.sum(h * params["b"]) + param_depth(params, x, 3)
+
+
+def leaf_alias(params, x):
+    """``t``'s adjoint is stored in params' adjoint by reference and is also ``other``'s: a
+    later contribution to params["b"] must not add into it in place."""
+    h = x
+    for _ in range(2):
+        other = np.sin(h)
+        s = params["b"] * 2.0
+        t = params["b"]
+        y = t + other
+        h = y * s
+    return np.sum(h)
+
+
 def tuple_arg(pair):
     a, b = pair
     return np.sum(a * b)
@@ -342,4 +377,6 @@ def cases():
         ("mlp_dict", mlp, ({"W1": _vec(4, 3), "b1": _vec(4), "W2": _vec(2, 4)}, x3), (0, 1)),
         ("layers_list", layers_list, ([(_vec(3, 3), _vec(3)), (_vec(2, 3), _vec(2))], x3), 0),
         ("tuple_arg", tuple_arg, ((x3, y3),), 0),
+        ("leaf_alias", leaf_alias, ({"b": y3}, x3), (0, 1)),
+        ("shared_params", shared_params, ({"W": W, "b": y3}, x3), (0, 1)),
     ]

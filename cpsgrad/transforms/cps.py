@@ -80,7 +80,8 @@ class _Cps(Statements, ControlFlow):
                                                      [b, index, expr]))]
             if num:
                 return [syntax.aug_add(b, expr)]
-            return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
+            return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
+                                                 [b, expr]))]
         state = frame.state[v]
         if index is not None:
             frame.state[v] = OWNED
@@ -98,6 +99,9 @@ class _Cps(Statements, ControlFlow):
             return [syntax.aug_add(b, expr)]
         if num:
             return [syntax.assign(b, syntax.binop(b, gast.Add, expr))]
+        if state == OWNED:
+            return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
+                                                 [b, expr]))]
         return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
 
     def zero(self, v):
