@@ -54,22 +54,25 @@ class Gradient:
         bound.apply_defaults()
         return list(bound.args)
 
-    def built_for(self, kinds):
-        """The emitted adjoint for arguments of these kinds (built once)."""
-        if kinds not in self.built:
+    def built_for(self, args):
+        """The emitted adjoint for arguments like ``args`` (built once per kind and shape
+        pattern of the arguments)."""
+        kinds = tuple(map(pipeline.arg_kind, args))
+        key = (kinds, tuple(map(pipeline.pattern_of, args)))
+        if key not in self.built:
             active = tuple(i in self.indices for i in range(len(kinds)))
-            self.built[kinds] = pipeline.build(self.fn, active, kinds,
-                                               check_nans=self.check_nans)
-        return self.built[kinds]
+            self.built[key] = pipeline.build(self.fn, active, kinds, patterns=key[1],
+                                             check_nans=self.check_nans)
+        return self.built[key]
 
     def example(self, args=()):
         """The emitted adjoint for example ``args``; without any, the last one built, or
         one for array arguments."""
         if args:
-            return self.built_for(tuple(map(pipeline.arg_kind, self.arguments(args, {}))))
+            return self.built_for(self.arguments(args, {}))
         if self.built:
             return next(iter(self.built.values()))
-        return self.built_for(("num",) * len(self.params))
+        return self.built_for([_ARRAY] * len(self.params))
 
     def run(self, args, seed):
         """Run the adjoint on bound ``args``: ``(value, gradient)``."""
@@ -78,7 +81,7 @@ class Gradient:
                    np.issubdtype(v.dtype, np.inexact)) for v in runtime_leaves(args[i])):
                 raise TypeError(f"cannot differentiate {self.fn.__name__}() with respect to "
                                 f"argument {self.params[i]!r}: it holds integers; pass floats")
-        built = self.built_for(tuple(pipeline.arg_kind(a) for a in args))
+        built = self.built_for(args)
         out = []
 
         def k(y):
@@ -102,6 +105,9 @@ class Gradient:
     def __call__(self, *args, **kwargs):
         value, g = self.run(self.arguments(args, kwargs), runtime.seed)
         return (value, g) if self.with_value else g
+
+
+_ARRAY = np.zeros(3)  # what show_source assumes of arguments it is not given
 
 
 def runtime_leaves(x):

@@ -24,10 +24,12 @@ from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
 from cpsgrad.transforms.optimize import optimize
+from cpsgrad.transforms.shapes import pattern_of, shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
 LOWERED = {"append": runtime.append}  # helpers the ANF stage writes calls to
 SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
+MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 
 class Built:
@@ -35,13 +37,14 @@ class Built:
         self.source, self.function, self.stages, self.entry = source, function, stages, entry
 
 
-def build(fn, active, kinds, registry=None, check_nans=False):
+def build(fn, active, kinds, registry=None, check_nans=False, patterns=None):
     """Emit and load the adjoint of ``fn`` with parameters ``active`` (a tuple of bools).
 
-    With ``check_nans``, every emitted assignment is followed by a finiteness check.
+    ``patterns`` are the shape patterns of the arguments (``transforms.shapes``). With
+    ``check_nans``, every emitted assignment is followed by a finiteness check.
     """
     unit = Unit(registry or default_registry)
-    entry = unit.request(fn, tuple(active), tuple(kinds))
+    entry = unit.request(fn, tuple(active), tuple(kinds), patterns)
     header = (f'"""Adjoint of {unit.sources[fn].name}() from '
               f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
               f"emitted by cpsgrad.\n\n"
@@ -67,13 +70,14 @@ class Unit:
         self.body, self.stages, self.sources = [], {}, {}
         self.cache, self.local_fns = {}, {}
         self.by_tree, self.numeric, self.param_kinds = {}, {}, {}
-        self.locals_cache = {}
+        self.locals_cache, self.specialised, self.returned, self.running = {}, {}, {}, set()
         self.module_names = Versions()
 
     # ----- callees -----
-    def request(self, fn, active, kinds):
+    def request(self, fn, active, kinds, patterns=None):
         kinds = tuple(k if a else "any" for k, a in zip(kinds, active, strict=True))
-        key = (fn, active, kinds)
+        patterns = self.specialise(fn, tuple(patterns or (None,) * len(kinds)))
+        key = (fn, active, kinds, patterns)
         if key in self.cache:
             return self.cache[key]
         source = self.sources.get(fn) or parse(fn)
@@ -81,6 +85,8 @@ class Unit:
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
         fence(source)
+        if len(self.cache) > 1:  # a callee: its arguments belong to the caller
+            _check_argument_writes(source)
         tree = anf(source.tree, Versions())
         self.by_tree[id(tree)] = source
         self.param_kinds[id(tree)] = kinds
@@ -88,11 +94,53 @@ class Unit:
         act = {p for p, a in zip(params, active, strict=True) if a}
         names = local_names(tree)
         analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names))
+        facts = shapes(tree, dict(zip(params, patterns, strict=True)),
+                       lambda func: self.resolve_source(tree, func), self.returns)
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
-        adj = cps(tree, name, self, analysis, act, kinds)
+        adj = cps(tree, name, self, analysis, act, kinds, facts)
         self.body.append(adj)
         self.stages[source.name]["cps"] = adj
         return name
+
+    def specialise(self, fn, patterns):
+        """``patterns``, or all unknown once ``fn`` has had ``MAX_SPECIALISED`` variants."""
+        seen = self.specialised.setdefault(fn, set())
+        if patterns not in seen and len(seen) >= MAX_SPECIALISED:
+            return (None,) * len(patterns)
+        seen.add(patterns)
+        return patterns
+
+    def returns(self, fun, args, kwargs):
+        """``(whether calling fun runs user code, the shape pattern it returns)``."""
+        module = (getattr(fun, "__module__", None) or "").split(".")[0]
+        if module in LIBRARY_MODULES or inspect.isbuiltin(fun) or isinstance(fun, type):
+            return False, None
+        if not inspect.isfunction(fun) or self.registry.lookup(fun) is not None \
+                or fun in self.running:
+            return True, None
+        try:
+            bound = inspect.signature(fun).bind(*args, **kwargs)
+        except TypeError:
+            return True, None
+        key = (fun, tuple(bound.arguments.get(n, pattern_of(p.default))
+                          for n, p in bound.signature.parameters.items()))
+        if key not in self.returned:
+            self.running.add(fun)
+            try:
+                source = self.sources.get(fun) or parse(fun)
+                self.sources[fun] = source
+                fence(source)
+                tree = anf(source.tree, Versions())
+                self.by_tree[id(tree)] = source
+                params = dict(zip(bound.signature.parameters, key[1], strict=True))
+                self.returned[key] = shapes(tree, params,
+                                            lambda func: self.resolve_source(tree, func),
+                                            self.returns).returned()
+            except (TransformError, TypeError, OSError):
+                self.returned[key] = None  # the adjoint's own build reports the problem
+            finally:
+                self.running.discard(fun)
+        return True, self.returned[key]
 
     def params(self, fn):
         return [a.id for a in self.sources[fn].tree.args.args]
@@ -241,8 +289,8 @@ class _ModuleCallee:
     def mask(self, active):
         return active
 
-    def adjoint(self, mask, kinds):
-        return self.unit.request(self.fn, tuple(mask), tuple(kinds)), None
+    def adjoint(self, mask, kinds, patterns):
+        return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns), None
 
 
 class _LocalCallee:
@@ -262,8 +310,27 @@ class _LocalCallee:
     def mask(self, active):
         return [True] * len(active)
 
-    def adjoint(self, _mask, _kinds):
+    def adjoint(self, _mask, _kinds, _patterns):
         return self.name, self.frame
+
+
+def _check_argument_writes(source):
+    """Refuse ``x[i] = v`` into an argument of a called function: the caller's adjoint follows
+    its own name for ``x`` and would miss the write (a wrong gradient, not an error)."""
+    params = {a.id for a in source.tree.args.args}
+    rebound = {n.id for n in gast.walk(source.tree)
+               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    for node in gast.walk(source.tree):
+        targets = node.targets if isinstance(node, gast.Assign) else \
+            [node.target] if isinstance(node, gast.AugAssign) else []
+        for t in targets:
+            if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) \
+                    and t.value.id in params - rebound:
+                raise located(f"`{t.value.id}[...] = ...` writes into the argument "
+                              f"`{t.value.id}`, which belongs to the caller, whose gradient "
+                              f"would miss the write; copy it first (`{t.value.id} = "
+                              f"{t.value.id} * 1.0`, or a new dict) or return the new value",
+                              source, node)
 
 
 def _numeric_names(unit, fndef, kinds):
@@ -328,4 +395,4 @@ def arg_kind(x):
     return "num" if isinstance(x, (float, np.ndarray, np.floating)) else "any"
 
 
-__all__ = ["arg_kind", "build", "runtime"]
+__all__ = ["arg_kind", "build", "pattern_of", "runtime"]

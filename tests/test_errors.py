@@ -143,3 +143,50 @@ def test_source_from_python_c_is_explained():
 def test_non_scalar_output_needs_vjp():
     with pytest.raises(TypeError, match="scalar output"):
         cpsgrad.grad(lambda x: x * 2.0)(np.ones(3))
+
+
+def _write_first(x):
+    x[0] = x[1] * 3.0
+    return 0.0
+
+
+def _write_bias(d):
+    d["b"] = d["b"] * np.ones((4, 1))
+    return 0.0
+
+
+def _copy_then_write(x):
+    x = x * 1.0
+    x[0] = x[1] * 3.0
+    return np.sum(x)
+
+
+def writes_into_callee_argument(x):
+    y = x * 1.0
+    z = _write_first(y)
+    return np.sum(y * y) + z
+
+
+def callee_writes_into_dict(params, x):
+    p = {"b": params["b"] * 1.0}
+    z = _write_bias(p)
+    return np.sum(x * p["b"]) + z
+
+
+def callee_copies_then_writes(x):
+    return _copy_then_write(x) * 2.0
+
+
+@pytest.mark.parametrize(("fn", "args"), [
+    (writes_into_callee_argument, (np.arange(3.0),)),
+    (callee_writes_into_dict, ({"b": np.ones(3)}, np.arange(3.0))),
+])
+def test_callee_writing_into_its_argument_is_an_error(fn, args):
+    """The caller's adjoint would miss the write: that was a silent wrong gradient."""
+    with pytest.raises(TransformError, match="writes into the argument"):
+        cpsgrad.grad(fn)(*args)
+
+
+def test_callee_may_write_into_its_own_copy():
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(cpsgrad.grad(callee_copies_then_writes)(x), [0.0, 8.0, 2.0])

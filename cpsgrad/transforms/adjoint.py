@@ -4,7 +4,8 @@ Entry point: ``adjoint(rhs, ans, g, ctx) -> [(operand, expr) | (operand, index, 
 for ``ans = rhs`` whose adjoint is the expression ``g``, the contributions to each
 active operand's adjoint. A pair means "add ``expr`` to the operand's adjoint"; a
 triple means "add ``expr`` at ``operand[index]``". ``ctx`` (built by the cps stage)
-answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``.
+answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``; ``ctx.free``
+holds the positions of operands that certainly have the result's shape (no ``unbroadcast``).
 """
 
 import inspect
@@ -33,11 +34,10 @@ def adjoint(rhs, ans, g, ctx):
             and _scalar_const(rhs.right) and _active(ctx, rhs.left):
         return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
     if isinstance(rhs, gast.BinOp):
-        out = _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
-                     type(rhs.op).__name__)
         if _scalar_const(rhs.left) or _scalar_const(rhs.right):  # x * 2.0: no broadcasting
-            out = [(v, _strip_unbroadcast(e, ctx)) for v, e in out]
-        return out
+            ctx.free = frozenset((0, 1))
+        return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
+                      type(rhs.op).__name__)
     if isinstance(rhs, gast.UnaryOp):
         return _apply(ctx, UNOPS[type(rhs.op)], [rhs.operand], {}, ans, g,
                       type(rhs.op).__name__)
@@ -126,7 +126,8 @@ def _apply(ctx, fun, args, kwargs, ans, g, label):
         vjp = rule.vjp(i)
         if vjp is None:
             ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
-        out.append((a.id, _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)))
+        expr = _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)
+        out.append((a.id, _strip_unbroadcast(expr, ctx) if i in ctx.free else expr))
     return out
 
 

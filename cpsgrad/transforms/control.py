@@ -9,6 +9,7 @@ import gast
 from cpsgrad import syntax
 from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
+from cpsgrad.transforms.shapes import node_pattern
 
 ZERO, ALIAS = "zero", "alias"
 
@@ -113,7 +114,9 @@ class ControlFlow:
         kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
                  or (isinstance(a, gast.Constant) and isinstance(a.value, float)) else "any"
                  for a in args]
-        target, tframe = callee.adjoint(mask, kinds)
+        env_shapes = self.facts.calls.get(id(s), {})
+        patterns = [node_pattern(a, env_shapes) for a in callee.bind(s.value, lambda a: a)]
+        target, tframe = callee.adjoint(mask, kinds, patterns)
         line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         result = s.targets[0].id
         name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)

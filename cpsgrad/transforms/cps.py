@@ -26,9 +26,10 @@ from cpsgrad.transforms.statements import ZERO, Statements
 ALIAS, OWNED = "alias", "owned"
 
 
-def cps(fndef, name, unit, analysis, active_params, param_kinds):
-    """The adjoint function ``name`` of ANF ``fndef`` (see module docstring)."""
-    return _Cps(fndef, unit, analysis).function(fndef, name, active_params, param_kinds,
+def cps(fndef, name, unit, analysis, active_params, param_kinds, facts):
+    """The adjoint function ``name`` of ANF ``fndef`` (see module docstring); ``facts`` are
+    its shape facts (``transforms.shapes``)."""
+    return _Cps(fndef, unit, analysis, facts).function(fndef, name, active_params, param_kinds,
                                                None, {})
 
 
@@ -43,8 +44,8 @@ class Ctx:
 
 
 class _Cps(Statements, ControlFlow):
-    def __init__(self, fndef, unit, analysis):
-        self.unit, self.analysis, self.fndef = unit, analysis, fndef
+    def __init__(self, fndef, unit, analysis, facts):
+        self.unit, self.analysis, self.fndef, self.facts = unit, analysis, fndef, facts
         self.locals = local_names(fndef)
         self.namer = unit.namer(self.locals | _all_names(fndef))
         self.owner, self.kind, self.active = {}, {}, set()

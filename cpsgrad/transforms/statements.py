@@ -40,7 +40,8 @@ class Statements:
             fns = self.unit.local_fns.get(self, {})
             if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
                 fns[s.targets[0].id] = fns[s.value.id]
-            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs))] if active else [])
+            free = self.facts.free.get(id(s), frozenset())  # operands that need no unbroadcast
+            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs, free))] if active else [])
         if isinstance(s, gast.Assign):
             return self.setitem(s, frame, env)
         if isinstance(s, gast.FunctionDef):
@@ -102,11 +103,11 @@ class Statements:
     def backward(self, rec, frame):
         if rec[0] == "setitem":
             return self.backward_setitem(rec, frame)
-        _, v, rhs = rec
+        _, v, rhs, free = rec
         if frame.state[v] == ZERO:
             return []
         out = []
-        for c in adjoint(rhs, v, bar(v), _Rules(self)):
+        for c in adjoint(rhs, v, bar(v), _Rules(self, free)):
             operand, *index, expr = c  # (operand, [index,] expression)
             index = self.unit.index_value(index[0]) if index else None
             out += self.contribute(frame, operand, expr, index)
@@ -132,8 +133,8 @@ class Statements:
 class _Rules:
     """What the adjoint stage may ask about the statement being differentiated."""
 
-    def __init__(self, cps):
-        self.cps, self.registry = cps, cps.unit.registry
+    def __init__(self, cps, free):
+        self.cps, self.registry, self.free = cps, cps.unit.registry, free
 
     def active(self, name):
         return name in self.cps.active

@@ -1,0 +1,386 @@
+"""Stage 4b: static shape facts, so the adjoint can drop ``unbroadcast`` where it does nothing.
+
+Entry point: ``shapes(fndef, params, resolve, returns) -> Facts``. ``params`` maps each
+parameter to the pattern of the argument the adjoint is built for; ``resolve(func)`` is the
+object a call refers to; ``returns(fn, args, kwargs)`` says whether calling ``fn`` runs user
+code and which pattern it returns, given the patterns of its arguments.
+
+A *pattern* is what broadcasting needs to know about a value's shape: a tuple with one entry
+per axis, ``1`` (length one), ``"n"`` (any other length) or ``"?"`` (unknown), so ``()`` is a
+float. ``INT`` is an integer scalar; ``Shape(dims)`` is an array's ``.shape``; ``Tree`` is a
+dict or tuple of patterns; ``None`` is unknown. Anything not understood is ``None``, and an
+``unbroadcast`` is only dropped where both patterns are fully known to match: a missed fact
+costs a function call, a wrong one would cost a wrong gradient.
+"""
+
+from typing import NamedTuple
+
+import gast
+import numpy as np
+
+ONE, MANY, UNKNOWN = 1, "n", "?"
+ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
+REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std, np.var}
+CONSTRUCTORS = {np.zeros, np.ones, np.empty}
+MAX_ITERATIONS = 8
+MAX_KEYS = 64
+
+
+class Int(NamedTuple):
+    """An integer scalar: whether it is 1 when used as a length, and its value if constant."""
+
+    dim: object = UNKNOWN
+    value: object = None
+
+
+class Shape(NamedTuple):
+    dims: tuple
+
+
+class Tree(NamedTuple):
+    kind: str  # "dict" or "tuple"
+    items: tuple  # ((key, pattern), ...)
+
+    def get(self, key):
+        return dict(self.items).get(key)
+
+
+INT = Int()
+
+
+class Facts:
+    def __init__(self):
+        self.free = {}  # id(assign) -> positions of operands whose adjoint needs no unbroadcast
+        self.calls = {}  # id(assign) -> {name: pattern} where a user function is called
+        self.returns = []
+
+    def record_free(self, stmt, positions):
+        old = self.free.get(id(stmt))
+        self.free[id(stmt)] = positions if old is None else old & positions
+
+    def record_call(self, stmt, env):
+        old = self.calls.get(id(stmt))
+        self.calls[id(stmt)] = dict(env) if old is None else join_envs(old, env)
+
+    def returned(self):
+        out = self.returns[0] if self.returns else None
+        for p in self.returns[1:]:
+            out = join(out, p)
+        return out
+
+
+def shapes(fndef, params, resolve, returns):
+    """Shape facts for ANF ``fndef`` (see the module docstring)."""
+    analysis = _Shapes(resolve, returns)
+    analysis.block(fndef.body, dict(params))
+    return analysis.facts
+
+
+def node_pattern(node, env):
+    """The pattern of an argument (a name or a constant) given the patterns ``env``."""
+    return _Shapes(None, None).expr(node, env) if isinstance(node, (gast.Name, gast.Constant)) \
+        else None
+
+
+def dims(p):
+    """The axes of a number or array pattern, or None."""
+    if isinstance(p, Int):
+        return ()
+    return p if isinstance(p, tuple) and not isinstance(p, (Shape, Tree)) else None
+
+
+def pattern_of(value, depth=1):
+    """The pattern of a runtime value (an argument the adjoint is specialised for)."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return INT
+    if isinstance(value, (float, np.floating)):
+        return ()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return tuple(ONE if n == 1 else MANY for n in value.shape)
+    if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
+            and all(isinstance(k, str) for k in value):
+        return Tree("dict", tuple((k, pattern_of(v, depth - 1)) for k, v in value.items()))
+    return None
+
+
+def join(a, b):
+    if a == b:
+        return a
+    da, db = dims(a), dims(b)
+    if isinstance(a, Int) and isinstance(b, Int):
+        return INT
+    if da is not None and db is not None and len(da) == len(db) \
+            and not isinstance(a, Int) and not isinstance(b, Int):
+        return tuple(x if x == y else UNKNOWN for x, y in zip(da, db, strict=True))
+    return None
+
+
+def join_envs(a, b):
+    return {k: join(a[k], b[k]) for k in a.keys() & b.keys()}
+
+
+def broadcast(a, b):
+    """The pattern of ``a op b`` for an elementwise op, or None."""
+    if a is None or b is None:
+        return None
+    n = max(len(a), len(b))
+    a, b = (ONE,) * (n - len(a)) + a, (ONE,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a, b, strict=True):
+        if MANY in (x, y):
+            out.append(MANY)
+        elif x == ONE:
+            out.append(y)
+        elif y == ONE:
+            out.append(x)
+        else:
+            out.append(UNKNOWN)
+    return tuple(out)
+
+
+def same_as_result(p, other):
+    """Whether an operand of pattern ``p`` certainly has the shape of ``p op other``."""
+    if p is None or other is None or len(p) < len(other):
+        return False
+    other = (ONE,) * (len(p) - len(other)) + other
+    return all(x == MANY or y == ONE for x, y in zip(p, other, strict=True))
+
+
+class _Shapes:
+    def __init__(self, resolve, returns):
+        self.resolve, self.returns, self.facts = resolve, returns, Facts()
+        self.breaks = []
+
+    # ----- statements -----
+    def block(self, stmts, env):
+        for s in stmts:
+            env = self.stmt(s, env)
+        return env
+
+    def stmt(self, s, env):
+        if isinstance(s, gast.Assign):
+            return self.assign(s, env)
+        if isinstance(s, gast.If):
+            return join_envs(self.block(s.body, dict(env)), self.block(s.orelse, dict(env)))
+        if isinstance(s, (gast.For, gast.While)):
+            return self.loop(s, env)
+        if isinstance(s, gast.Return):
+            self.facts.returns.append(self.expr(s.value, env) if s.value is not None else None)
+        elif isinstance(s, (gast.Break, gast.Continue)):
+            self.breaks[-1].append(dict(env))
+        elif isinstance(s, gast.FunctionDef):
+            env = {**_forget_trees(env), s.name: None}
+        elif not isinstance(s, gast.Pass):
+            env = _forget_trees(env)  # an expression statement may mutate a dict
+        return env
+
+    def assign(self, s, env):
+        target, rhs = s.targets[0], s.value
+        env = dict(env)
+        if not isinstance(target, gast.Name):
+            for n in gast.walk(target):
+                if isinstance(n, gast.Name):
+                    env[n.id] = None
+            return _forget_trees(env) if isinstance(target, gast.Subscript) else env
+        pattern = self.expr(rhs, env, s)
+        if isinstance(rhs, gast.Call):
+            self.facts.record_call(s, env)
+            user, returned = self.user_call(rhs, env)
+            if user:
+                pattern = returned
+                if _passes_tree(rhs, env):  # the callee may write into a dict it was given
+                    env = _forget_trees(env)
+        env[target.id] = pattern
+        return env
+
+    def loop(self, s, env):
+        head = dict(env)
+        for _ in range(MAX_ITERATIONS):
+            self.breaks.append([])
+            body = dict(head)
+            if isinstance(s, gast.For):
+                body.update(self.loop_target(s, head))
+            out = self.block(s.body, body)
+            exits = self.breaks.pop()
+            new = join_envs(head, out)
+            for e in exits:
+                new = join_envs(new, e)
+            if new == head:
+                return head
+            head = new
+        return dict.fromkeys(head)
+
+    def loop_target(self, s, env):
+        if not isinstance(s.target, gast.Name):
+            return {n.id: None for n in gast.walk(s.target) if isinstance(n, gast.Name)}
+        it = s.iter
+        if isinstance(it, gast.Call) and self.resolve(it.func) is range:
+            return {s.target.id: INT}
+        d = dims(self.expr(it, env))
+        return {s.target.id: d[1:] if d else None}
+
+    # ----- expressions -----
+    def expr(self, e, env, stmt=None):  # noqa: PLR0911, PLR0912 (one case per node type)
+        if isinstance(e, gast.Constant):
+            if isinstance(e.value, bool) or not isinstance(e.value, (int, float)):
+                return None
+            if isinstance(e.value, int):
+                return Int(ONE if e.value == 1 else MANY, e.value)
+            return ()
+        if isinstance(e, gast.Name):
+            return env.get(e.id)
+        if isinstance(e, gast.BinOp):
+            return self.binop(e, env, stmt)
+        if isinstance(e, gast.UnaryOp):
+            p = self.expr(e.operand, env)
+            if isinstance(p, Int):
+                negated = -p.value if isinstance(e.op, gast.USub) and p.value is not None else None
+                return Int(value=negated)
+            return dims(p) if isinstance(e.op, (gast.USub, gast.UAdd)) else None
+        if isinstance(e, gast.Tuple):
+            return Tree("tuple", tuple(enumerate(self.expr(x, env) for x in e.elts)))
+        if isinstance(e, gast.Dict):
+            if not all(isinstance(k, gast.Constant) and isinstance(k.value, str) for k in e.keys):
+                return None
+            return Tree("dict", tuple((k.value, self.expr(v, env))
+                                      for k, v in zip(e.keys, e.values, strict=True)))
+        if isinstance(e, gast.Attribute):
+            p = dims(self.expr(e.value, env))
+            if p is None:
+                return None
+            return {"shape": Shape(p), "T": p[::-1], "ndim": INT, "size": INT}.get(e.attr)
+        if isinstance(e, gast.Subscript):
+            return self.subscript(self.expr(e.value, env), e.slice, env)
+        if isinstance(e, gast.Call):
+            return self.call(e, env, stmt)
+        if isinstance(e, gast.IfExp):
+            return join(self.expr(e.body, env), self.expr(e.orelse, env))
+        return None
+
+    def binop(self, e, env, stmt):
+        a, b = self.expr(e.left, env), self.expr(e.right, env)
+        if isinstance(a, Int) and isinstance(b, Int):
+            return Int()
+        if isinstance(e.op, gast.MatMult):
+            return _matmul(dims(a), dims(b))
+        if not isinstance(e.op, ELEMENTWISE):
+            return None
+        return self.elementwise(dims(a), dims(b), stmt)
+
+    def elementwise(self, a, b, stmt):
+        out = broadcast(a, b)
+        if stmt is not None:
+            self.facts.record_free(stmt, frozenset(
+                i for i, (p, q) in enumerate(((a, b), (b, a))) if same_as_result(p, q)))
+        return out
+
+    def subscript(self, p, index, env):
+        if isinstance(p, Tree):
+            key = index.value if isinstance(index, gast.Constant) else None
+            return p.get(key)
+        if isinstance(p, Shape):
+            k = index.value if isinstance(index, gast.Constant) else None
+            if isinstance(k, int) and -len(p.dims) <= k < len(p.dims):
+                return Int(p.dims[k])
+            return None
+        p = dims(p)
+        if p is None:
+            return None
+        items = index.elts if isinstance(index, gast.Tuple) else [index]
+        out, axis = [], 0
+        for item in items:
+            if axis >= len(p):
+                return None
+            if isinstance(item, gast.Slice):
+                bare = item.lower is None and item.upper is None and item.step is None
+                out.append(p[axis] if bare else UNKNOWN)
+            elif not isinstance(self.expr(item, env), Int):
+                return None  # arrays, booleans, None and Ellipsis: not tracked
+            axis += 1
+        return (*out, *p[axis:])
+
+    def call(self, e, env, stmt):
+        fun = self.resolve(e.func)
+        args = [self.expr(a, env) for a in e.args]
+        kwargs = {kw.arg: kw.value for kw in e.keywords}
+        if isinstance(fun, np.ufunc) and len(args) == fun.nin and not kwargs:
+            if fun.nin == 1:
+                return dims(args[0])
+            return self.elementwise(dims(args[0]), dims(args[1]), stmt)
+        if fun in REDUCTIONS and len(args) <= 2:  # noqa: PLR2004 (x and axis)
+            axis = e.args[1] if len(args) == 2 else kwargs.get("axis")  # noqa: PLR2004
+            axis = None if axis is None else _axes(self.expr(axis, env), axis)
+            keepdims = kwargs.get("keepdims", gast.Constant(value=False, kind=None))
+            if not isinstance(keepdims, gast.Constant) or set(kwargs) - {"axis", "keepdims"}:
+                return None
+            return _reduce(dims(args[0]), axis, keepdims.value)
+        if fun in CONSTRUCTORS and len(args) == 1:
+            shape = args[0]
+            if isinstance(shape, Int):
+                return (shape.dim,)
+            if isinstance(shape, Tree) and all(isinstance(v, Int) for _, v in shape.items):
+                return tuple(v.dim for _, v in shape.items)
+            return dims(shape.dims) if isinstance(shape, Shape) else None
+        if fun is len:
+            return INT
+        return None
+
+    def user_call(self, call, env):
+        """``(whether the call runs user code, the pattern it returns)``."""
+        fun = self.resolve(call.func)
+        if fun is None:  # a local function or a method
+            return True, None
+        return self.returns(fun, [self.expr(a, env) for a in call.args],
+                            {kw.arg: self.expr(kw.value, env) for kw in call.keywords})
+
+
+def _passes_tree(call, env):
+    values = [call.func, *call.args, *(kw.value for kw in call.keywords)]
+    return any(not isinstance(v, (gast.Name, gast.Constant)) or isinstance(env.get(v.id), Tree)
+               for v in values if not isinstance(v, gast.Constant))
+
+
+def _forget_trees(env):
+    return {k: None if isinstance(v, Tree) else v for k, v in env.items()}
+
+
+def _axes(p, node):
+    """The constant ``axis=`` argument ``node`` (of pattern ``p``) stands for: None, an int, a
+    tuple, or ``UNKNOWN``."""
+    if isinstance(node, gast.Constant) and node.value is None:
+        return None
+    if isinstance(p, Int) and p.value is not None:
+        return p.value
+    if isinstance(p, Tree) and p.kind == "tuple" \
+            and all(isinstance(v, Int) and v.value is not None for _, v in p.items):
+        return tuple(v.value for _, v in p.items)
+    return UNKNOWN
+
+
+def _reduce(p, axis, keepdims):
+    if p is None or axis == UNKNOWN or not isinstance(keepdims, bool):
+        return None
+    if axis is None:
+        return (ONE,) * len(p) if keepdims else ()
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    if not all(isinstance(a, int) and -len(p) <= a < len(p) for a in axes):
+        return None
+    axes = {a % len(p) for a in axes}
+    if keepdims:
+        return tuple(ONE if i in axes else d for i, d in enumerate(p))
+    return tuple(d for i, d in enumerate(p) if i not in axes)
+
+
+def _matmul(a, b):
+    if a is None or b is None or not a or not b:
+        return None
+    if len(a) == 1 and len(b) == 1:
+        return ()
+    if len(a) == 1:
+        return (*b[:-2], b[-1])
+    if len(b) == 1:
+        return a[:-1]
+    batch = broadcast(a[:-2], b[:-2])
+    return None if batch is None else (*batch, a[-2], b[-1])
