@@ -23,12 +23,13 @@ from cpsgrad.transforms.activity import activity
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
+from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
-from cpsgrad.transforms.shapes import pattern_of, shapes
+from cpsgrad.transforms.patterns import pattern_of
+from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
 LOWERED = {"append": runtime.append}  # helpers the ANF stage writes calls to
-SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
 MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 
@@ -84,9 +85,7 @@ class Unit:
         self.sources[fn] = source
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
-        fence(source)
-        if len(self.cache) > 1:  # a callee: its arguments belong to the caller
-            _check_argument_writes(source)
+        fence(source, callee=len(self.cache) > 1)
         tree = anf(source.tree, Versions())
         self.by_tree[id(tree)] = source
         self.param_kinds[id(tree)] = kinds
@@ -238,7 +237,7 @@ class Unit:
         """Names whose every value is a number or an array (their adjoints add with ``+``)."""
         key = id(fndef)
         if key not in self.numeric:
-            self.numeric[key] = _numeric_names(self, fndef, self.param_kinds.get(key, ()))
+            self.numeric[key] = numeric_names(self, fndef, self.param_kinds.get(key, ()))
         return self.numeric[key]
 
     def index_value(self, node):
@@ -312,87 +311,6 @@ class _LocalCallee:
 
     def adjoint(self, _mask, _kinds, _patterns):
         return self.name, self.frame
-
-
-def _check_argument_writes(source):
-    """Refuse ``x[i] = v`` into an argument of a called function: the caller's adjoint follows
-    its own name for ``x`` and would miss the write (a wrong gradient, not an error)."""
-    params = {a.id for a in source.tree.args.args}
-    rebound = {n.id for n in gast.walk(source.tree)
-               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-    for node in gast.walk(source.tree):
-        targets = node.targets if isinstance(node, gast.Assign) else \
-            [node.target] if isinstance(node, gast.AugAssign) else []
-        for t in targets:
-            if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) \
-                    and t.value.id in params - rebound:
-                raise located(f"`{t.value.id}[...] = ...` writes into the argument "
-                              f"`{t.value.id}`, which belongs to the caller, whose gradient "
-                              f"would miss the write; copy it first (`{t.value.id} = "
-                              f"{t.value.id} * 1.0`, or a new dict) or return the new value",
-                              source, node)
-
-
-def _numeric_names(unit, fndef, kinds):
-    params = [a.id for a in fndef.args.args]
-    assigns = {}
-    for node in gast.walk(fndef):
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            assigns.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, gast.FunctionDef) and node is not fndef:
-            assigns.setdefault(node.name, []).append(None)
-    names = set(assigns) | {p for p, k in zip(params, kinds, strict=False) if k == "num"}
-    names -= {p for p, k in zip(params, kinds, strict=False) if k != "num"}
-    used = _arithmetic_operands(fndef)
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(names - used):
-            if not all(_numeric_rhs(unit, fndef, rhs, names) for rhs in assigns.get(name, [])):
-                names.discard(name)
-                changed = True
-    return names | (used & set(assigns))
-
-
-ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
-
-
-def _arithmetic_operands(fndef):
-    """Names used in ``- * / ** @`` or unary minus: they hold numbers or arrays (not trees)."""
-    out = set()
-    for node in gast.walk(fndef):
-        operands = []
-        if isinstance(node, gast.BinOp) and isinstance(node.op, ARITHMETIC):
-            operands = [node.left, node.right]
-        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            operands = [node.operand]
-        out |= {o.id for o in operands if isinstance(o, gast.Name)}
-    return out
-
-
-def _numeric_rhs(unit, fndef, rhs, names):
-    if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
-        return True
-    if isinstance(rhs, gast.Constant):
-        return isinstance(rhs.value, (int, float)) and not isinstance(rhs.value, bool)
-    if isinstance(rhs, gast.Name):
-        return rhs.id in names
-    if isinstance(rhs, gast.Subscript):
-        return isinstance(rhs.value, gast.Name) and rhs.value.id in names
-    if isinstance(rhs, gast.Call):
-        func = rhs.func
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
-                and func.value.id in unit.locals_of(fndef):
-            return func.value.id in names and func.attr in unit.registry.methods
-        fun = unit.resolve_source(fndef, func)
-        return (fun is not None and unit.registry.lookup(fun) is not None
-                and getattr(fun, "__name__", "") not in SEQUENCE_RESULTS
-                and (getattr(fun, "__module__", "") or "numpy").startswith("numpy"))
-    return False
-
-
-def arg_kind(x):
-    return "num" if isinstance(x, (float, np.ndarray, np.floating)) else "any"
 
 
 __all__ = ["arg_kind", "build", "pattern_of", "runtime"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import cpsgrad
-from cpsgrad.transforms.shapes import INT, broadcast, join, pattern_of, same_as_result
+from cpsgrad.transforms.patterns import INT, broadcast, join, pattern_of, same_as_result
 from tests.oracle import finite_differences, leaves
 
 rng = np.random.default_rng(7)

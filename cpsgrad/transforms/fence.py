@@ -37,14 +37,23 @@ MESSAGES = {
 }
 
 
-def fence(source):
-    """Raise TransformError at the first construct of ``source.tree`` we cannot handle."""
-    _Fence(source).check(source.tree)
+def fence(source, callee=False):
+    """Raise TransformError at the first construct of ``source.tree`` we cannot handle.
+
+    A ``callee`` (a function called by the one differentiated) may not write into an item of
+    an argument it has not rebound: the argument belongs to the caller, whose adjoint follows
+    its own name and would miss the write.
+    """
+    _Fence(source, callee).check(source.tree)
 
 
 class _Fence(gast.NodeVisitor):
-    def __init__(self, source):
-        self.source = source
+    def __init__(self, source, callee):
+        self.source, self.borrowed = source, set()
+        if callee:
+            rebound = {n.id for n in gast.walk(source.tree)
+                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            self.borrowed = {a.id for a in source.tree.args.args} - rebound
 
     def fail(self, node, message):
         raise located(message, self.source, node)
@@ -107,6 +116,11 @@ class _Fence(gast.NodeVisitor):
             if not isinstance(t.value, gast.Name):
                 self.fail(t, "only writes into a named array or list (`x[i] = v`) are "
                              "supported")
+            if t.value.id in self.borrowed:
+                x = t.value.id
+                self.fail(t, f"`{x}[...] = ...` writes into the argument `{x}`, which belongs "
+                             f"to the caller, whose gradient would miss the write; copy it "
+                             f"first (`{x} = {x} * 1.0`, or a new dict) or return the new value")
             self.visit(t.slice)
         elif isinstance(t, (gast.Tuple, gast.List)):
             for e in t.elts:

@@ -5,47 +5,22 @@ parameter to the pattern of the argument the adjoint is built for; ``resolve(fun
 object a call refers to; ``returns(fn, args, kwargs)`` says whether calling ``fn`` runs user
 code and which pattern it returns, given the patterns of its arguments.
 
-A *pattern* is what broadcasting needs to know about a value's shape: a tuple with one entry
-per axis, ``1`` (length one), ``"n"`` (any other length) or ``"?"`` (unknown), so ``()`` is a
-float. ``INT`` is an integer scalar; ``Shape(dims)`` is an array's ``.shape``; ``Tree`` is a
-dict or tuple of patterns; ``None`` is unknown. Anything not understood is ``None``, and an
-``unbroadcast`` is only dropped where both patterns are fully known to match: a missed fact
-costs a function call, a wrong one would cost a wrong gradient.
+Patterns (``transforms/patterns.py``) say as much about a value's shape as broadcasting needs.
+Anything not understood is ``None``, and an ``unbroadcast`` is only dropped where both patterns
+are fully known to match: a missed fact costs a function call, a wrong one a wrong gradient.
+A call that is given a dict forgets every dict's pattern (the callee may write into it).
 """
-
-from typing import NamedTuple
 
 import gast
 import numpy as np
 
-ONE, MANY, UNKNOWN = 1, "n", "?"
+from cpsgrad.transforms import patterns as pat
+from cpsgrad.transforms.patterns import INT, Int, Shape, Tree, dims
+
 ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
 REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std, np.var}
 CONSTRUCTORS = {np.zeros, np.ones, np.empty}
 MAX_ITERATIONS = 8
-MAX_KEYS = 64
-
-
-class Int(NamedTuple):
-    """An integer scalar: whether it is 1 when used as a length, and its value if constant."""
-
-    dim: object = UNKNOWN
-    value: object = None
-
-
-class Shape(NamedTuple):
-    dims: tuple
-
-
-class Tree(NamedTuple):
-    kind: str  # "dict" or "tuple"
-    items: tuple  # ((key, pattern), ...)
-
-    def get(self, key):
-        return dict(self.items).get(key)
-
-
-INT = Int()
 
 
 class Facts:
@@ -60,12 +35,12 @@ class Facts:
 
     def record_call(self, stmt, env):
         old = self.calls.get(id(stmt))
-        self.calls[id(stmt)] = dict(env) if old is None else join_envs(old, env)
+        self.calls[id(stmt)] = dict(env) if old is None else pat.join_envs(old, env)
 
     def returned(self):
         out = self.returns[0] if self.returns else None
         for p in self.returns[1:]:
-            out = join(out, p)
+            out = pat.join(out, p)
         return out
 
 
@@ -80,72 +55,6 @@ def node_pattern(node, env):
     """The pattern of an argument (a name or a constant) given the patterns ``env``."""
     return _Shapes(None, None).expr(node, env) if isinstance(node, (gast.Name, gast.Constant)) \
         else None
-
-
-def dims(p):
-    """The axes of a number or array pattern, or None."""
-    if isinstance(p, Int):
-        return ()
-    return p if isinstance(p, tuple) and not isinstance(p, (Shape, Tree)) else None
-
-
-def pattern_of(value, depth=1):
-    """The pattern of a runtime value (an argument the adjoint is specialised for)."""
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return INT
-    if isinstance(value, (float, np.floating)):
-        return ()
-    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
-        return tuple(ONE if n == 1 else MANY for n in value.shape)
-    if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
-            and all(isinstance(k, str) for k in value):
-        return Tree("dict", tuple((k, pattern_of(v, depth - 1)) for k, v in value.items()))
-    return None
-
-
-def join(a, b):
-    if a == b:
-        return a
-    da, db = dims(a), dims(b)
-    if isinstance(a, Int) and isinstance(b, Int):
-        return INT
-    if da is not None and db is not None and len(da) == len(db) \
-            and not isinstance(a, Int) and not isinstance(b, Int):
-        return tuple(x if x == y else UNKNOWN for x, y in zip(da, db, strict=True))
-    return None
-
-
-def join_envs(a, b):
-    return {k: join(a[k], b[k]) for k in a.keys() & b.keys()}
-
-
-def broadcast(a, b):
-    """The pattern of ``a op b`` for an elementwise op, or None."""
-    if a is None or b is None:
-        return None
-    n = max(len(a), len(b))
-    a, b = (ONE,) * (n - len(a)) + a, (ONE,) * (n - len(b)) + b
-    out = []
-    for x, y in zip(a, b, strict=True):
-        if MANY in (x, y):
-            out.append(MANY)
-        elif x == ONE:
-            out.append(y)
-        elif y == ONE:
-            out.append(x)
-        else:
-            out.append(UNKNOWN)
-    return tuple(out)
-
-
-def same_as_result(p, other):
-    """Whether an operand of pattern ``p`` certainly has the shape of ``p op other``."""
-    if p is None or other is None or len(p) < len(other):
-        return False
-    other = (ONE,) * (len(p) - len(other)) + other
-    return all(x == MANY or y == ONE for x, y in zip(p, other, strict=True))
 
 
 class _Shapes:
@@ -163,7 +72,7 @@ class _Shapes:
         if isinstance(s, gast.Assign):
             return self.assign(s, env)
         if isinstance(s, gast.If):
-            return join_envs(self.block(s.body, dict(env)), self.block(s.orelse, dict(env)))
+            return pat.join_envs(self.block(s.body, dict(env)), self.block(s.orelse, dict(env)))
         if isinstance(s, (gast.For, gast.While)):
             return self.loop(s, env)
         if isinstance(s, gast.Return):
@@ -204,9 +113,9 @@ class _Shapes:
                 body.update(self.loop_target(s, head))
             out = self.block(s.body, body)
             exits = self.breaks.pop()
-            new = join_envs(head, out)
+            new = pat.join_envs(head, out)
             for e in exits:
-                new = join_envs(new, e)
+                new = pat.join_envs(new, e)
             if new == head:
                 return head
             head = new
@@ -227,7 +136,7 @@ class _Shapes:
             if isinstance(e.value, bool) or not isinstance(e.value, (int, float)):
                 return None
             if isinstance(e.value, int):
-                return Int(ONE if e.value == 1 else MANY, e.value)
+                return Int(pat.ONE if e.value == 1 else pat.MANY, e.value)
             return ()
         if isinstance(e, gast.Name):
             return env.get(e.id)
@@ -256,7 +165,7 @@ class _Shapes:
         if isinstance(e, gast.Call):
             return self.call(e, env, stmt)
         if isinstance(e, gast.IfExp):
-            return join(self.expr(e.body, env), self.expr(e.orelse, env))
+            return pat.join(self.expr(e.body, env), self.expr(e.orelse, env))
         return None
 
     def binop(self, e, env, stmt):
@@ -264,16 +173,16 @@ class _Shapes:
         if isinstance(a, Int) and isinstance(b, Int):
             return Int()
         if isinstance(e.op, gast.MatMult):
-            return _matmul(dims(a), dims(b))
+            return pat.matmul(dims(a), dims(b))
         if not isinstance(e.op, ELEMENTWISE):
             return None
         return self.elementwise(dims(a), dims(b), stmt)
 
     def elementwise(self, a, b, stmt):
-        out = broadcast(a, b)
+        out = pat.broadcast(a, b)
         if stmt is not None:
             self.facts.record_free(stmt, frozenset(
-                i for i, (p, q) in enumerate(((a, b), (b, a))) if same_as_result(p, q)))
+                i for i, (p, q) in enumerate(((a, b), (b, a))) if pat.same_as_result(p, q)))
         return out
 
     def subscript(self, p, index, env):
@@ -295,7 +204,7 @@ class _Shapes:
                 return None
             if isinstance(item, gast.Slice):
                 bare = item.lower is None and item.upper is None and item.step is None
-                out.append(p[axis] if bare else UNKNOWN)
+                out.append(p[axis] if bare else pat.UNKNOWN)
             elif not isinstance(self.expr(item, env), Int):
                 return None  # arrays, booleans, None and Ellipsis: not tracked
             axis += 1
@@ -315,7 +224,7 @@ class _Shapes:
             keepdims = kwargs.get("keepdims", gast.Constant(value=False, kind=None))
             if not isinstance(keepdims, gast.Constant) or set(kwargs) - {"axis", "keepdims"}:
                 return None
-            return _reduce(dims(args[0]), axis, keepdims.value)
+            return pat.reduce_(dims(args[0]), axis, keepdims.value)
         if fun in CONSTRUCTORS and len(args) == 1:
             shape = args[0]
             if isinstance(shape, Int):
@@ -348,7 +257,7 @@ def _forget_trees(env):
 
 def _axes(p, node):
     """The constant ``axis=`` argument ``node`` (of pattern ``p``) stands for: None, an int, a
-    tuple, or ``UNKNOWN``."""
+    tuple, or ``pat.UNKNOWN``."""
     if isinstance(node, gast.Constant) and node.value is None:
         return None
     if isinstance(p, Int) and p.value is not None:
@@ -356,31 +265,4 @@ def _axes(p, node):
     if isinstance(p, Tree) and p.kind == "tuple" \
             and all(isinstance(v, Int) and v.value is not None for _, v in p.items):
         return tuple(v.value for _, v in p.items)
-    return UNKNOWN
-
-
-def _reduce(p, axis, keepdims):
-    if p is None or axis == UNKNOWN or not isinstance(keepdims, bool):
-        return None
-    if axis is None:
-        return (ONE,) * len(p) if keepdims else ()
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    if not all(isinstance(a, int) and -len(p) <= a < len(p) for a in axes):
-        return None
-    axes = {a % len(p) for a in axes}
-    if keepdims:
-        return tuple(ONE if i in axes else d for i, d in enumerate(p))
-    return tuple(d for i, d in enumerate(p) if i not in axes)
-
-
-def _matmul(a, b):
-    if a is None or b is None or not a or not b:
-        return None
-    if len(a) == 1 and len(b) == 1:
-        return ()
-    if len(a) == 1:
-        return (*b[:-2], b[-1])
-    if len(b) == 1:
-        return a[:-1]
-    batch = broadcast(a[:-2], b[:-2])
-    return None if batch is None else (*batch, a[-2], b[-1])
+    return pat.UNKNOWN

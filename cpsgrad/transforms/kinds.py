@@ -1,0 +1,75 @@
+"""Which names hold numbers or arrays ("num"), so that their adjoints add with ``+``.
+
+Entry point: ``numeric_names(unit, fndef, kinds) -> set``; ``arg_kind(x)`` is the kind of a
+runtime argument. Everything else (trees, objects, unknown values) is "any", whose adjoints
+add with ``runtime.add``.
+"""
+
+import gast
+import numpy as np
+
+SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
+
+
+def numeric_names(unit, fndef, kinds):
+    """Names of ``fndef`` whose every value is a number or an array (not a tree); ``kinds``
+    says which parameters are (``"num"``). ``unit`` resolves names and knows the rules."""
+    params = [a.id for a in fndef.args.args]
+    assigns = {}
+    for node in gast.walk(fndef):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            assigns.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.FunctionDef) and node is not fndef:
+            assigns.setdefault(node.name, []).append(None)
+    names = set(assigns) | {p for p, k in zip(params, kinds, strict=False) if k == "num"}
+    names -= {p for p, k in zip(params, kinds, strict=False) if k != "num"}
+    used = _arithmetic_operands(fndef)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(names - used):
+            if not all(_numeric_rhs(unit, fndef, rhs, names) for rhs in assigns.get(name, [])):
+                names.discard(name)
+                changed = True
+    return names | (used & set(assigns))
+
+
+ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
+
+
+def _arithmetic_operands(fndef):
+    """Names used in ``- * / ** @`` or unary minus: they hold numbers or arrays (not trees)."""
+    out = set()
+    for node in gast.walk(fndef):
+        operands = []
+        if isinstance(node, gast.BinOp) and isinstance(node.op, ARITHMETIC):
+            operands = [node.left, node.right]
+        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            operands = [node.operand]
+        out |= {o.id for o in operands if isinstance(o, gast.Name)}
+    return out
+
+
+def _numeric_rhs(unit, fndef, rhs, names):
+    if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(rhs, gast.Constant):
+        return isinstance(rhs.value, (int, float)) and not isinstance(rhs.value, bool)
+    if isinstance(rhs, gast.Name):
+        return rhs.id in names
+    if isinstance(rhs, gast.Subscript):
+        return isinstance(rhs.value, gast.Name) and rhs.value.id in names
+    if isinstance(rhs, gast.Call):
+        func = rhs.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in unit.locals_of(fndef):
+            return func.value.id in names and func.attr in unit.registry.methods
+        fun = unit.resolve_source(fndef, func)
+        return (fun is not None and unit.registry.lookup(fun) is not None
+                and getattr(fun, "__name__", "") not in SEQUENCE_RESULTS
+                and (getattr(fun, "__module__", "") or "numpy").startswith("numpy"))
+    return False
+
+
+def arg_kind(x):
+    return "num" if isinstance(x, (float, np.ndarray, np.floating)) else "any"

@@ -1,0 +1,130 @@
+"""Shape patterns: what broadcasting needs to know about a value's shape, and their algebra.
+
+A *pattern* is a tuple with one entry per axis, ``1`` (length one), ``"n"`` (any other length)
+or ``"?"`` (unknown), so ``()`` is a float. ``Int`` is an integer scalar; ``Shape(dims)`` is an
+array's ``.shape``; ``Tree`` is a dict or tuple of patterns; ``None`` is unknown.
+``pattern_of(value)`` is the pattern of a runtime value; ``join`` merges the patterns a name
+has on two paths; ``broadcast``, ``reduce_`` and ``matmul`` give the patterns of results.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+ONE, MANY, UNKNOWN = 1, "n", "?"
+MAX_KEYS = 64
+
+
+class Int(NamedTuple):
+    """An integer scalar: whether it is 1 when used as a length, and its value if constant."""
+
+    dim: object = UNKNOWN
+    value: object = None
+
+
+class Shape(NamedTuple):
+    dims: tuple
+
+
+class Tree(NamedTuple):
+    kind: str  # "dict" or "tuple"
+    items: tuple  # ((key, pattern), ...)
+
+    def get(self, key):
+        return dict(self.items).get(key)
+
+
+INT = Int()
+
+
+def dims(p):
+    """The axes of a number or array pattern, or None."""
+    if isinstance(p, Int):
+        return ()
+    return p if isinstance(p, tuple) and not isinstance(p, (Shape, Tree)) else None
+
+
+def pattern_of(value, depth=1):
+    """The pattern of a runtime value (an argument the adjoint is specialised for)."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return INT
+    if isinstance(value, (float, np.floating)):
+        return ()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return tuple(ONE if n == 1 else MANY for n in value.shape)
+    if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
+            and all(isinstance(k, str) for k in value):
+        return Tree("dict", tuple((k, pattern_of(v, depth - 1)) for k, v in value.items()))
+    return None
+
+
+def join(a, b):
+    if a == b:
+        return a
+    da, db = dims(a), dims(b)
+    if isinstance(a, Int) and isinstance(b, Int):
+        return INT
+    if da is not None and db is not None and len(da) == len(db) \
+            and not isinstance(a, Int) and not isinstance(b, Int):
+        return tuple(x if x == y else UNKNOWN for x, y in zip(da, db, strict=True))
+    return None
+
+
+def join_envs(a, b):
+    return {k: join(a[k], b[k]) for k in a.keys() & b.keys()}
+
+
+def broadcast(a, b):
+    """The pattern of ``a op b`` for an elementwise op, or None."""
+    if a is None or b is None:
+        return None
+    n = max(len(a), len(b))
+    a, b = (ONE,) * (n - len(a)) + a, (ONE,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a, b, strict=True):
+        if MANY in (x, y):
+            out.append(MANY)
+        elif x == ONE:
+            out.append(y)
+        elif y == ONE:
+            out.append(x)
+        else:
+            out.append(UNKNOWN)
+    return tuple(out)
+
+
+def same_as_result(p, other):
+    """Whether an operand of pattern ``p`` certainly has the shape of ``p op other``."""
+    if p is None or other is None or len(p) < len(other):
+        return False
+    other = (ONE,) * (len(p) - len(other)) + other
+    return all(x == MANY or y == ONE for x, y in zip(p, other, strict=True))
+
+
+def reduce_(p, axis, keepdims):
+    if p is None or axis == UNKNOWN or not isinstance(keepdims, bool):
+        return None
+    if axis is None:
+        return (ONE,) * len(p) if keepdims else ()
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    if not all(isinstance(a, int) and -len(p) <= a < len(p) for a in axes):
+        return None
+    axes = {a % len(p) for a in axes}
+    if keepdims:
+        return tuple(ONE if i in axes else d for i, d in enumerate(p))
+    return tuple(d for i, d in enumerate(p) if i not in axes)
+
+
+def matmul(a, b):
+    if a is None or b is None or not a or not b:
+        return None
+    if len(a) == 1 and len(b) == 1:
+        return ()
+    if len(a) == 1:
+        return (*b[:-2], b[-1])
+    if len(b) == 1:
+        return a[:-1]
+    batch = broadcast(a[:-2], b[:-2])
+    return None if batch is None else (*batch, a[-2], b[-1])
