@@ -74,16 +74,22 @@ def unbox(g, like):
 def unbroadcast(g, x):
     """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
     shape = getattr(x, "shape", ())  # Python floats have no shape; numpy scalars have ()
-    if getattr(g, "shape", ()) == shape:  # the common case, cheap for scalars too
+    gshape = getattr(g, "shape", ())
+    if gshape == shape:  # the common case, cheap for scalars too
         return g
-    shape, gshape = np.shape(x), np.shape(g)
-    if gshape == shape:
-        return g
-    extra = len(gshape) - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    g = np.sum(g, axis=axes, keepdims=False) if axes else g
-    return np.reshape(g, shape)
+    key = (gshape, shape)
+    axes = _SUMMED_AXES.get(key)
+    if axes is None:
+        extra = len(gshape) - len(shape)
+        if extra < 0:
+            return np.broadcast_to(g, shape).copy()
+        axes = _SUMMED_AXES[key] = tuple(range(extra)) + tuple(
+            extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
+    g = np.add.reduce(g, axis=axes) if axes else g
+    return g.reshape(shape) if np.shape(g) != shape else g
+
+
+_SUMMED_AXES = {}  # (adjoint shape, operand shape) -> the axes unbroadcast sums over
 
 
 def _has_array_index(idx):

@@ -87,10 +87,12 @@ def count_reduced(x, axis=None):
 
 def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: ARG001
     """Adjoint of max/min: split evenly between the positions that attain the extremum."""
-    ans_full = repeat_to_match(ans, x, axis, keepdims)
-    mask = np.equal(x, ans_full)
-    counts = np.sum(mask, axis=axis, keepdims=True)
-    return repeat_to_match(g, x, axis, keepdims) * mask / counts.astype(float_dtype(x))
+    x = np.asarray(x)
+    if axis is not None and not keepdims and x.ndim:  # put the reduced axes back, as length 1
+        axes = normalize_axes(axis, x.ndim)
+        ans, g = np.expand_dims(ans, axes), np.expand_dims(g, axes)
+    mask = (x == ans).astype(float_dtype(x))
+    return mask * (g / mask.sum(axis=axis, keepdims=True))
 
 
 def prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):  # noqa: ARG001
