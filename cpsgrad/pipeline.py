@@ -94,7 +94,8 @@ class Unit:
         names = local_names(tree)
         analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names))
         facts = shapes(tree, dict(zip(params, patterns, strict=True)),
-                       lambda func: self.resolve_source(tree, func), self.returns)
+                       lambda func: self.resolve_source(tree, func), self.returns,
+                       analysis.active)
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
         adj = cps(tree, name, self, analysis, act, kinds, facts)
         self.body.append(adj)

@@ -23,8 +23,7 @@ def rebuild(like, items):
 def zeros_like(x):
     """A zero adjoint with the structure, shape and float dtype of ``x``."""
     if isinstance(x, np.ndarray):
-        dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
-        return np.zeros(x.shape, dtype)
+        return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else np.float64)
     if isinstance(x, (float, int, np.number, np.bool_)) and not isinstance(x, bool):
         if isinstance(x, (np.floating, np.complexfloating)):
             return x.dtype.type(0)
@@ -93,13 +92,22 @@ _SUMMED_AXES = {}  # (adjoint shape, operand shape) -> the axes unbroadcast sums
 
 
 def _has_array_index(idx):
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(i, (list, np.ndarray)) and np.asarray(i).dtype != bool for i in items)
+    """Whether ``idx`` holds an integer array (repeated positions need ``np.add.at``)."""
+    items = idx if type(idx) is tuple else (idx,)
+    return any(type(i) not in _BASIC_INDEX and isinstance(i, (list, np.ndarray))
+               and np.asarray(i).dtype != bool for i in items)
+
+
+_BASIC_INDEX = {slice, int, type(None), type(Ellipsis)}
 
 
 def add_item(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (``acc`` is owned by the caller); returns ``acc``."""
     if g is None:
+        return acc
+    if isinstance(acc, dict):
+        acc = acc if type(acc) is Owned else Owned(acc)
+        acc.add_leaf(idx, g, None)
         return acc
     if isinstance(acc, RowSparse):
         acc.entries.append((idx, g))
@@ -114,10 +122,6 @@ def add_item(acc, idx, g):
         items = list(acc)
         items[idx] = add(items[idx], g)
         return rebuild(acc, items)
-    if isinstance(acc, dict):
-        acc = acc if isinstance(acc, Owned) else Owned(acc)
-        acc.add_leaf(idx, g, None)
-        return acc
     acc[idx] = add(acc[idx], g)
     return acc
 

@@ -190,3 +190,17 @@ def test_callee_writing_into_its_argument_is_an_error(fn, args):
 def test_callee_may_write_into_its_own_copy():
     x = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(cpsgrad.grad(callee_copies_then_writes)(x), [0.0, 8.0, 2.0])
+
+
+def _update_argument(d, x):
+    d.update(b=x)
+    return np.sum(d["b"])
+
+
+def callee_updates_its_argument(x):
+    return _update_argument({"b": x * 2.0}, x)
+
+
+def test_callee_changing_its_argument_by_method_is_an_error():
+    with pytest.raises(TransformError, match=r"`d.update\(...\)` changes the argument"):
+        cpsgrad.grad(callee_updates_its_argument)(np.ones(3))

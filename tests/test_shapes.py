@@ -48,6 +48,18 @@ def sliced(x, y):
     return np.sum(x[:1] * y + x[1:] * 2.0)
 
 
+def widen(d):
+    d["b"] = np.ones((4, 1)) * d["b"]
+    return 0.0
+
+
+def changed_by_inactive_call(params, x):
+    """``widen`` gets no active argument, so it runs as it is and may change ``cfg``."""
+    cfg = {"b": np.ones(3)}
+    widen(cfg)
+    return np.sum(params["w"] * cfg["b"] * x)
+
+
 def grows(x, n):
     if n == 0:
         return np.sum(np.sin(x))
@@ -79,6 +91,8 @@ CASES = [
     ("sliced", sliced, [(rng.normal(size=2), rng.normal(size=5)),
                         (rng.normal(size=(2, 3)), rng.normal(size=3)),
                         (rng.normal(size=6), rng.normal(size=5))], (0, 1)),
+    ("changed_by_inactive_call", changed_by_inactive_call,
+     [({"w": rng.normal(size=3)}, rng.normal(size=3))], (0, 1)),
     ("grows", grows, [(rng.normal(size=3), 6), (rng.normal(size=(1, 2)), 3)], 0),
     ("scalar_params", scalar_params, [({"x0": 0.7, "w": 0.9, "b": 0.3}, 20),
                                       ({"x0": np.array([0.7, 0.1]), "w": 0.9, "b": 0.3}, 20),

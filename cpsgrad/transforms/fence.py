@@ -37,6 +37,10 @@ MESSAGES = {
 }
 
 
+MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert",
+            "remove", "sort", "reverse", "fill", "resize", "put", "itemset", "__setitem__"}
+
+
 def fence(source, callee=False):
     """Raise TransformError at the first construct of ``source.tree`` we cannot handle.
 
@@ -127,6 +131,16 @@ class _Fence(gast.NodeVisitor):
                 self.check_target(e)
         elif isinstance(t, gast.Starred):
             self.fail(t, "starred assignment targets (`a, *b = ...`) are not supported")
+
+    def visit_Call(self, node):
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr in MUTATORS \
+                and isinstance(func.value, gast.Name) and func.value.id in self.borrowed:
+            x = func.value.id
+            self.fail(node, f"`{x}.{func.attr}(...)` changes the argument `{x}`, which belongs "
+                            f"to the caller, whose gradient would miss the change; work on a "
+                            f"copy or return the new value")
+        self.generic_visit(node)
 
     def visit_ListComp(self, node):
         if len(node.generators) != 1 or node.generators[0].is_async:

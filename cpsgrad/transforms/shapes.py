@@ -8,7 +8,9 @@ code and which pattern it returns, given the patterns of its arguments.
 Patterns (``transforms/patterns.py``) say as much about a value's shape as broadcasting needs.
 Anything not understood is ``None``, and an ``unbroadcast`` is only dropped where both patterns
 are fully known to match: a missed fact costs a function call, a wrong one a wrong gradient.
-A call that is given a dict forgets every dict's pattern (the callee may write into it).
+A call that is given a dict forgets every dict's pattern (it may change it), unless it is a
+module-level function called with active arguments: those are transformed, and ``fence``
+refuses callees that change their arguments.
 """
 
 import gast
@@ -44,9 +46,10 @@ class Facts:
         return out
 
 
-def shapes(fndef, params, resolve, returns):
-    """Shape facts for ANF ``fndef`` (see the module docstring)."""
-    analysis = _Shapes(resolve, returns)
+def shapes(fndef, params, resolve, returns, active=frozenset()):
+    """Shape facts for ANF ``fndef`` (see the module docstring); ``active`` are the names
+    that carry gradients."""
+    analysis = _Shapes(resolve, returns, active)
     analysis.block(fndef.body, dict(params))
     return analysis.facts
 
@@ -58,8 +61,8 @@ def node_pattern(node, env):
 
 
 class _Shapes:
-    def __init__(self, resolve, returns):
-        self.resolve, self.returns, self.facts = resolve, returns, Facts()
+    def __init__(self, resolve, returns, active=frozenset()):
+        self.resolve, self.returns, self.active, self.facts = resolve, returns, active, Facts()
         self.breaks = []
 
     # ----- statements -----
@@ -99,8 +102,11 @@ class _Shapes:
             user, returned = self.user_call(rhs, env)
             if user:
                 pattern = returned
-                if _passes_tree(rhs, env):  # the callee may write into a dict it was given
-                    env = _forget_trees(env)
+                fenced = self.resolve(rhs.func) is not None and any(
+                    isinstance(a, gast.Name) and a.id in self.active
+                    for a in [*rhs.args, *(kw.value for kw in rhs.keywords)])
+                if not fenced and _passes_tree(rhs, env):
+                    env = _forget_trees(env)  # it may change a dict it is given
         env[target.id] = pattern
         return env
 
