@@ -56,8 +56,8 @@ def widen(d):
 def changed_by_inactive_call(params, x):
     """``widen`` gets no active argument, so it runs as it is and may change ``cfg``."""
     cfg = {"b": np.ones(3)}
-    widen(cfg)
-    return np.sum(params["w"] * cfg["b"] * x)
+    z = widen(cfg)
+    return np.sum(params["w"] * cfg["b"] * x) + z
 
 
 def grows(x, n):
