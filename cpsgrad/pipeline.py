@@ -75,10 +75,11 @@ class Unit:
         self.module_names = Versions()
 
     # ----- callees -----
-    def request(self, fn, active, kinds, patterns=None):
+    def request(self, fn, active, kinds, patterns=None, threaded=None):
         kinds = tuple(k if a else "any" for k, a in zip(kinds, active, strict=True))
         patterns = self.specialise(fn, tuple(patterns or (None,) * len(kinds)))
-        key = (fn, active, kinds, patterns)
+        threaded = tuple(threaded or (False,) * len(kinds))
+        key = (fn, active, kinds, patterns, threaded)
         if key in self.cache:
             return self.cache[key]
         source = self.sources.get(fn) or parse(fn)
@@ -97,7 +98,8 @@ class Unit:
                        lambda func: self.resolve_source(tree, func), self.returns,
                        analysis.active)
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
-        adj = cps(tree, name, self, analysis, act, kinds, facts)
+        adj = cps(tree, name, self, analysis, act, kinds, facts,
+                  {p for p, t in zip(params, threaded, strict=True) if t})
         self.body.append(adj)
         self.stages[source.name]["cps"] = adj
         return name
@@ -289,8 +291,10 @@ class _ModuleCallee:
     def mask(self, active):
         return active
 
-    def adjoint(self, mask, kinds, patterns):
-        return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns), None
+    threads = True  # its parameter trees can share the caller's accumulator
+
+    def adjoint(self, mask, kinds, patterns, threaded):
+        return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
 
 
 class _LocalCallee:
@@ -310,7 +314,9 @@ class _LocalCallee:
     def mask(self, active):
         return [True] * len(active)
 
-    def adjoint(self, _mask, _kinds, _patterns):
+    threads = False
+
+    def adjoint(self, _mask, _kinds, _patterns, _threaded):
         return self.name, self.frame
 
 

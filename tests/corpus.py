@@ -312,6 +312,29 @@ def shared_params(params, x):
     return np.sum(h * params["b"]) + param_depth(params, x, 3)
 
 
+def pair_layer(p, q, h):
+    return np.tanh(p["W"] @ h) * q["b"]
+
+
+def scaled_layer(p, h, n):
+    if n > 1:
+        return np.sin(p["W"] @ h) * p["b"]
+    acc = h
+    for _ in range(2):
+        acc = param_layer(p, acc) + p["b"] * acc
+    return acc
+
+
+def threaded_params(params, x):
+    """Parameter trees handed to callees (which add into the caller's adjoint): the same
+    dict twice (not threaded), early returns, a loop around a call, and use after the call."""
+    h = pair_layer(params, params, x)
+    h = scaled_layer(params, h, 2) + scaled_layer(params, h, 0)
+    other = {"W": params["W"] * 0.5, "b": params["b"]}
+    h = pair_layer(params, other, h)
+    return np.sum(h * params["b"]) + np.sum(other["W"])
+
+
 def leaf_alias(params, x):
     """``t``'s adjoint is stored in params' adjoint by reference and is also ``other``'s: a
     later contribution to params["b"] must not add into it in place."""
@@ -377,6 +400,7 @@ def cases():
         ("mlp_dict", mlp, ({"W1": _vec(4, 3), "b1": _vec(4), "W2": _vec(2, 4)}, x3), (0, 1)),
         ("layers_list", layers_list, ([(_vec(3, 3), _vec(3)), (_vec(2, 3), _vec(2))], x3), 0),
         ("tuple_arg", tuple_arg, ((x3, y3),), 0),
+        ("threaded_params", threaded_params, ({"W": W, "b": y3}, x3), (0, 1)),
         ("leaf_alias", leaf_alias, ({"b": y3}, x3), (0, 1)),
         ("shared_params", shared_params, ({"W": W, "b": y3}, x3), (0, 1)),
     ]

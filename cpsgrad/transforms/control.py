@@ -116,10 +116,24 @@ class ControlFlow:
                  for a in args]
         env_shapes = self.facts.calls.get(id(s), {})
         patterns = [node_pattern(a, env_shapes) for a in callee.bind(s.value, lambda a: a)]
-        target, tframe = callee.adjoint(mask, kinds, patterns)
-        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         result = s.targets[0].id
-        name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx)
+        threaded = self.threaded(callee, args, mask, kinds, result)
+        target, tframe = callee.adjoint(mask, kinds, patterns, [i in threaded for i in
+                                                                 range(len(args))])
+        line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
+        hands = [args[i].id for i in sorted(threaded)]
+        name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx,
+                                               hands)
         out = self.inits(frame, cframe)
-        out += self.jump(frame, target, tframe, [*args, syntax.name(name)], [*mask, False])
+        out += self.jump(frame, target, tframe, [*args, syntax.name(name)], [*mask, False],
+                         threaded=threaded)
         return [cdef, *out]
+
+    def threaded(self, callee, args, mask, kinds, result):
+        """Positions of the parameter trees a module-level callee adds into in place: the
+        continuation hands it our adjoint, and it returns the sum (see ``cps``)."""
+        if not callee.threads or result not in self.analysis.active:
+            return set()
+        names = [a.id if isinstance(a, gast.Name) else None for a in args]
+        return {i for i, (n, m, k) in enumerate(zip(names, mask, kinds, strict=True))
+                if m and k == "any" and n in self.active and names.count(n) == 1}

@@ -26,11 +26,13 @@ from cpsgrad.transforms.statements import ZERO, Statements
 ALIAS, OWNED = "alias", "owned"
 
 
-def cps(fndef, name, unit, analysis, active_params, param_kinds, facts):
+def cps(fndef, name, unit, analysis, active_params, param_kinds, facts, threaded=()):
     """The adjoint function ``name`` of ANF ``fndef`` (see module docstring); ``facts`` are
-    its shape facts (``transforms.shapes``)."""
+    its shape facts (``transforms.shapes``). For the ``threaded`` parameters (parameter trees
+    of a called function), ``k`` returns the caller's adjoint so far after the result's, and
+    this function adds into it and returns it: one accumulator for the whole recursion."""
     return _Cps(fndef, unit, analysis, facts).function(fndef, name, active_params, param_kinds,
-                                               None, {})
+                                                       None, {}, threaded)
 
 
 class Ctx:
@@ -123,16 +125,19 @@ class _Cps(Statements, ControlFlow):
         return [syntax.ret(values[0] if len(values) == 1 else syntax.tuple_(values))]
 
     # ----- functions and frames -----
-    def function(self, fndef, name, active_params, param_kinds, parent, env):
+    def function(self, fndef, name, active_params, param_kinds, parent, env, threaded=()):
         frame = Frame(parent, fndef.name)
         env = dict(env)
         params = []
         for p, kind in zip((a.id for a in fndef.args.args), param_kinds, strict=True):
             params.append(self.define(frame, p, env, kind, p in active_params))
+        accs = [v for v, p in zip(params, (a.id for a in fndef.args.args), strict=True)
+                if p in threaded and v in self.active]
         k = self.namer.fresh("k")
         ret = Ctx(fall=None, brk=None, cont=None,
-                  ret=lambda fr, _en, atom: self.jump(fr, k, None, [atom], [True]))
-        ctx = ret.but(fall=lambda fr, _en: self.jump(fr, k, None, [syntax.const(None)], [False]))
+                  ret=lambda fr, _en, atom: self.jump(fr, k, None, [atom], [True], accs=accs))
+        ctx = ret.but(fall=lambda fr, _en: self.jump(fr, k, None, [syntax.const(None)], [False],
+                                                     accs=accs))
         body = self.block(fndef.body, frame, env, ctx)
         body += self.frame_return(frame, params)
         out = syntax.funcdef(name, [*params, k], self.header(frame) + body)
@@ -142,29 +147,46 @@ class _Cps(Statements, ControlFlow):
     def header(self, frame):
         return [syntax.nonlocal_(frame.nonlocals)] if frame.nonlocals else []
 
-    def continuation(self, kind, line, frame, env, source_params, rest, ctx):
-        """``def <kind>_<line>(params)``: ``rest`` of the block, as a nested frame."""
+    def continuation(self, kind, line, frame, env, source_params, rest, ctx, hands=()):
+        """``def <kind>_<line>(params)``: ``rest`` of the block, as a nested frame. It also
+        returns the adjoints of the outer values ``hands`` (to a callee that threads them)."""
         name = self.namer.fresh(f"{kind}_{line}")
         inner = Frame(frame, name)
         env = dict(env)
         params = [self.define(inner, p, env, self.name_kind(p)) for p in source_params]
-        body = self.block(rest, inner, env, ctx) + self.frame_return(inner, params)
+        body = self.block(rest, inner, env, ctx)
+        if hands:
+            inner.nonlocals |= {bar(v) for v in hands}
+            inner.writes |= set(hands)
+            values = [self.materialize(inner, p) for p in params if p in self.active]
+            body.append(syntax.ret(syntax.tuple_([*values, *map(syntax.name, map(bar, hands))])))
+        else:
+            body += self.frame_return(inner, params)
         return name, inner, syntax.funcdef(name, params, self.header(inner) + body)
 
     def name_kind(self, source_name):
         return "num" if source_name in self.unit.numeric_names(self.fndef) else "any"
 
-    def jump(self, frame, target, target_frame, args, mask):
-        """Call continuation ``target(*args)`` and add what it returns to the args' adjoints."""
+    def jump(self, frame, target, target_frame, args, mask, accs=(), threaded=()):
+        """Call continuation ``target(*args)`` and add what it returns to the args' adjoints.
+
+        ``accs``: values whose adjoints ``target`` also returns, after the args', to replace
+        ours (``k`` handing back the caller's accumulators); ``threaded``: positions of args
+        whose returned adjoint replaces ours (a callee that added into what we handed it).
+        """
         out = self.inits(frame, target_frame)
         call = syntax.call(target, args)
-        got = [(a, m) for a, m in zip(args, mask, strict=True) if m]
-        if not got:
+        got = [(i, a) for i, (a, m) in enumerate(zip(args, mask, strict=True)) if m]
+        if not got and not accs:
             return [*out, syntax.expr_stmt(call)]
         names, contribs = [], []
-        for a, _ in got:
+        if not got:
+            names.append(self.namer.fresh("t_bar"))
+        for i, a in got:
             v = a.id if isinstance(a, gast.Name) and a.id in self.active else None
-            if v is not None and self.owner[v] is frame and frame.state[v] == ZERO \
+            if v is not None and i in threaded:
+                names.append(self.replace(frame, v))
+            elif v is not None and self.owner[v] is frame and frame.state[v] == ZERO \
                     and bar(v) not in names:
                 names.append(bar(v))
                 frame.state[v] = ALIAS
@@ -173,8 +195,18 @@ class _Cps(Statements, ControlFlow):
                 names.append(tmp)
                 if v is not None:
                     contribs += self.contribute(frame, v, syntax.name(tmp))
+        names += [self.replace(frame, v) for v in accs]
         lhs = names[0] if len(names) == 1 else names
         return [*out, syntax.assign(lhs, call), *contribs]
+
+    def replace(self, frame, v):
+        """The adjoint name of ``v``, to be assigned a whole accumulator (owned from now)."""
+        if self.owner[v] is frame:
+            frame.state[v] = OWNED
+        else:
+            frame.nonlocals.add(bar(v))
+            frame.writes.add(v)
+        return bar(v)
 
     def inits(self, frame, target_frame):
         """Zero accumulators for this frame's values that ``target_frame`` adds to."""
