@@ -69,15 +69,18 @@ class _Cps(Statements, ControlFlow):
     def is_active(self, name):
         return name in self.active
 
-    def contribute(self, frame, v, expr, index=None):
+    def contribute(self, frame, v, expr, index=None, source_index=None):
         """Statements adding ``expr`` (at ``index`` if given) to the adjoint of ``v``."""
         if v not in self.active:
             return []
         owner, b, num = self.owner[v], bar(v), self.kind.get(v) == "num" and index is None
         helper = self.unit.bind
         if owner is not frame:
-            frame.nonlocals.add(b)
             frame.writes.add(v)
+            if self.kind.get(v) == "num" and _basic_index(source_index):
+                # a dense accumulator (zeros_like, before the jump): add into it in place
+                return [syntax.aug_add(syntax.subscript(b, source_index, "store"), expr)]
+            frame.nonlocals.add(b)
             if index is not None:
                 return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
                                                      [b, index, expr]))]
@@ -291,6 +294,14 @@ class _Cps(Statements, ControlFlow):
         if isinstance(s, (gast.For, gast.While)):
             return self.loop(s, rest, frame, env, ctx)
         return self.call(s, rest, frame, env, ctx)
+
+def _basic_index(node):
+    """Slices and integer constants: ``x[i] += g`` adds each element once."""
+    if isinstance(node, gast.Tuple):
+        return bool(node.elts) and all(map(_basic_index, node.elts))
+    return isinstance(node, gast.Slice) or (
+        isinstance(node, gast.Constant) and type(node.value) is int)
+
 
 def _all_names(fndef):
     return {n.id for n in gast.walk(fndef) if isinstance(n, gast.Name)} | {

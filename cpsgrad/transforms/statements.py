@@ -109,8 +109,9 @@ class Statements:
         out = []
         for c in adjoint(rhs, v, bar(v), _Rules(self, free)):
             operand, *index, expr = c  # (operand, [index,] expression)
-            index = self.unit.index_value(index[0]) if index else None
-            out += self.contribute(frame, operand, expr, index)
+            source = index[0] if index else None
+            index = self.unit.index_value(source) if index else None
+            out += self.contribute(frame, operand, expr, index, source)
         return out
 
     def backward_setitem(self, rec, frame):
