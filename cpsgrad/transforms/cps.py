@@ -194,7 +194,7 @@ class _Cps(Statements, ControlFlow):
                 names.append(bar(v))
                 frame.state[v] = ALIAS
             else:
-                tmp = self.namer.fresh("t_bar")
+                tmp = self.namer.fresh(f"{bar(v)}_part" if v else "t_bar")
                 names.append(tmp)
                 if v is not None:
                     contribs += self.contribute(frame, v, syntax.name(tmp))

@@ -22,8 +22,8 @@ def power_adjoint(x, n, k):
             x_bar += unbroadcast(t2_bar * t1, x)
             t1_bar = unbroadcast(t2_bar * x, t1)
             return t1_bar
-        t_bar = power_adjoint(x, t0, call_39)
-        x_bar += t_bar
+        x_bar_part = power_adjoint(x, t0, call_39)
+        x_bar += x_bar_part
     if n == 0:
         # return 1.0  (golden_functions.py:38)
         k(1.0)

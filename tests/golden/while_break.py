@@ -27,8 +27,8 @@ def while_break_adjoint(x, k):
 
         def join_31():
             nonlocal y3_bar
-            t_bar = loop_29(y3)
-            y3_bar += t_bar
+            y3_bar_part = loop_29(y3)
+            y3_bar += y3_bar_part
         if t1 < 0.1:
             # break  (golden_functions.py:32)
             y3_bar = after_29(y3)
