@@ -54,11 +54,11 @@ class Gradient:
         bound.apply_defaults()
         return list(bound.args)
 
-    def built_for(self, args):
+    def built_for(self, args, key=None):
         """The emitted adjoint for arguments like ``args`` (built once per kind and shape
-        pattern of the arguments)."""
-        kinds = tuple(map(pipeline.arg_kind, args))
-        key = (kinds, tuple(map(pipeline.pattern_of, args)))
+        pattern of the arguments), or for the ``(kinds, patterns)`` in ``key``."""
+        key = key or (tuple(map(pipeline.arg_kind, args)), tuple(map(pipeline.pattern_of, args)))
+        kinds = key[0]
         if key not in self.built:
             active = tuple(i in self.indices for i in range(len(kinds)))
             self.built[key] = pipeline.build(self.fn, active, kinds, patterns=key[1],
@@ -72,7 +72,8 @@ class Gradient:
             return self.built_for(self.arguments(args, {}))
         if self.built:
             return next(iter(self.built.values()))
-        return self.built_for([_ARRAY] * len(self.params))
+        n = len(self.params)
+        return self.built_for(None, (("num",) * n, (None,) * n))  # arrays of any shape
 
     def run(self, args, seed):
         """Run the adjoint on bound ``args``: ``(value, gradient)``."""
@@ -105,9 +106,6 @@ class Gradient:
     def __call__(self, *args, **kwargs):
         value, g = self.run(self.arguments(args, kwargs), runtime.seed)
         return (value, g) if self.with_value else g
-
-
-_ARRAY = np.zeros(3)  # what show_source assumes of arguments it is not given
 
 
 def runtime_leaves(x):
