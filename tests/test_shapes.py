@@ -60,6 +60,14 @@ def changed_by_inactive_call(params, x):
     return np.sum(params["w"] * cfg["b"] * x) + z
 
 
+def matmul_forms(A, v, w):
+    return np.sum(np.tanh(A @ v)) + np.sum(np.sin(w @ A)) + (v @ v) * 0.1 + np.sum(A @ A.T)
+
+
+def batched_matmul(B, C):
+    return np.sum(np.tanh(B @ C))
+
+
 def grows(x, n):
     if n == 0:
         return np.sum(np.sin(x))
@@ -93,6 +101,13 @@ CASES = [
                         (rng.normal(size=6), rng.normal(size=5))], (0, 1)),
     ("changed_by_inactive_call", changed_by_inactive_call,
      [({"w": rng.normal(size=3)}, rng.normal(size=3))], (0, 1)),
+    ("matmul_forms", matmul_forms, [(rng.normal(size=(3, 4)), rng.normal(size=4),
+                                      rng.normal(size=3)),
+                                     (rng.normal(size=(1, 1)), rng.normal(size=1),
+                                      rng.normal(size=1))], (0, 1, 2)),
+    ("batched_matmul", batched_matmul, [(rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 2))),
+                                        (rng.normal(size=(3, 4)), rng.normal(size=(2, 4, 2)))],
+     (0, 1)),
     ("grows", grows, [(rng.normal(size=3), 6), (rng.normal(size=(1, 2)), 3)], 0),
     ("scalar_params", scalar_params, [({"x0": 0.7, "w": 0.9, "b": 0.3}, 20),
                                       ({"x0": np.array([0.7, 0.1]), "w": 0.9, "b": 0.3}, 20),
@@ -119,6 +134,16 @@ def test_scalar_loop_has_no_unbroadcast():
     source = cpsgrad.show_source(cpsgrad.grad(scalar_params),
                                  {"x0": np.zeros(2), "w": 0.9, "b": 0.3}, 5)
     assert "unbroadcast(" in source  # x is an array and w a float: some contributions sum
+
+
+def test_matmul_adjoints_are_inlined_when_ranks_are_known():
+    source = cpsgrad.show_source(cpsgrad.grad(matmul_forms, wrt=(0, 1, 2)), np.zeros((3, 4)),
+                                 np.zeros(4), np.zeros(3))
+    assert "matmul_vjp" not in source
+    assert ".T @ " in source and "np.outer(" in source
+    source = cpsgrad.show_source(cpsgrad.grad(batched_matmul, wrt=(0, 1)), np.zeros((2, 3, 4)),
+                                 np.zeros((4, 2)))
+    assert "matmul_vjp" in source  # a batch of matrices: the general rule
 
 
 def test_needed_unbroadcast_is_kept():

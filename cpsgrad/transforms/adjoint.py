@@ -5,7 +5,8 @@ for ``ans = rhs`` whose adjoint is the expression ``g``, the contributions to ea
 active operand's adjoint. A pair means "add ``expr`` to the operand's adjoint"; a
 triple means "add ``expr`` at ``operand[index]``". ``ctx`` (built by the cps stage)
 answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``; ``ctx.free``
-holds the positions of operands that certainly have the result's shape (no ``unbroadcast``).
+holds the positions of operands that certainly have the result's shape (no ``unbroadcast``),
+``ctx.ranks`` the ranks of ``@``'s operands when they are known.
 """
 
 import inspect
@@ -22,6 +23,12 @@ BINOPS = {gast.Add: np.add, gast.Sub: np.subtract, gast.Mult: np.multiply,
           gast.Div: np.true_divide, gast.Pow: np.power, gast.MatMult: np.matmul,
           gast.Mod: np.mod, gast.FloorDiv: np.floor_divide}
 UNOPS = {gast.USub: np.negative, gast.UAdd: np.positive, gast.Not: np.logical_not}
+MATMUL_FORMS = {  # (rank of x, rank of y) -> the adjoints of x and y in x @ y, known shapes
+    (2, 2): ("g @ y.T", "x.T @ g"),
+    (2, 1): ("np.outer(g, y)", "x.T @ g"),
+    (1, 2): ("y @ g", "np.outer(x, g)"),
+    (1, 1): ("g * y", "g * x"),
+}
 OPERATOR_NAMES = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/",
                   np.power: "**", np.matmul: "@", np.mod: "%", np.floor_divide: "//"}
 
@@ -30,14 +37,8 @@ def adjoint(rhs, ans, g, ctx):
     """Contributions of ``ans = rhs`` (``g`` is ``ans``'s adjoint) to its operands."""
     if isinstance(rhs, gast.Name):
         return [(rhs.id, syntax.name(g))]
-    if isinstance(rhs, gast.BinOp) and isinstance(rhs.op, gast.Pow) \
-            and _scalar_const(rhs.right) and _active(ctx, rhs.left):
-        return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
     if isinstance(rhs, gast.BinOp):
-        if _scalar_const(rhs.left) or _scalar_const(rhs.right):  # x * 2.0: no broadcasting
-            ctx.free = frozenset((0, 1))
-        return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
-                      type(rhs.op).__name__)
+        return _binop(rhs, ans, g, ctx)
     if isinstance(rhs, gast.UnaryOp):
         return _apply(ctx, UNOPS[type(rhs.op)], [rhs.operand], {}, ans, g,
                       type(rhs.op).__name__)
@@ -63,6 +64,20 @@ def adjoint(rhs, ans, g, ctx):
         return _call(rhs, ans, g, ctx)
     ctx.fail(f"cannot differentiate the expression `{type(rhs).__name__}`")
     return []
+
+
+def _binop(rhs, ans, g, ctx):
+    if isinstance(rhs.op, gast.MatMult) and ctx.ranks in MATMUL_FORMS:
+        return [(x.id, syntax.template(form, np=ctx.bind("np", np), g=g, x=rhs.left,
+                                       y=rhs.right))
+                for x, form in zip((rhs.left, rhs.right), MATMUL_FORMS[ctx.ranks], strict=True)
+                if _active(ctx, x)]
+    if isinstance(rhs.op, gast.Pow) and _scalar_const(rhs.right) and _active(ctx, rhs.left):
+        return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
+    if _scalar_const(rhs.left) or _scalar_const(rhs.right):  # x * 2.0: no broadcasting
+        ctx.free = frozenset((0, 1))
+    return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
+                  type(rhs.op).__name__)
 
 
 def _const_power(x, n, g):

@@ -29,11 +29,17 @@ class Facts:
     def __init__(self):
         self.free = {}  # id(assign) -> positions of operands whose adjoint needs no unbroadcast
         self.calls = {}  # id(assign) -> {name: pattern} where a user function is called
+        self.ranks = {}  # id(assign) -> the ranks of the operands of ``@``
         self.returns = []
 
     def record_free(self, stmt, positions):
         old = self.free.get(id(stmt))
         self.free[id(stmt)] = positions if old is None else old & positions
+
+    def record_ranks(self, stmt, ranks):
+        old = self.ranks.setdefault(id(stmt), ranks)
+        if old != ranks:
+            self.ranks[id(stmt)] = (None, None)
 
     def record_call(self, stmt, env):
         old = self.calls.get(id(stmt))
@@ -179,7 +185,10 @@ class _Shapes:
         if isinstance(a, Int) and isinstance(b, Int):
             return Int()
         if isinstance(e.op, gast.MatMult):
-            return pat.matmul(dims(a), dims(b))
+            a, b = dims(a), dims(b)
+            if stmt is not None:
+                self.facts.record_ranks(stmt, tuple(None if p is None else len(p) for p in (a, b)))
+            return pat.matmul(a, b)
         if not isinstance(e.op, ELEMENTWISE):
             return None
         return self.elementwise(dims(a), dims(b), stmt)

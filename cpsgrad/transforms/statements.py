@@ -40,8 +40,9 @@ class Statements:
             fns = self.unit.local_fns.get(self, {})
             if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
                 fns[s.targets[0].id] = fns[s.value.id]
-            free = self.facts.free.get(id(s), frozenset())  # operands that need no unbroadcast
-            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs, free))] if active else [])
+            hints = (self.facts.free.get(id(s), frozenset()),  # operands needing no unbroadcast
+                     self.facts.ranks.get(id(s)))  # the ranks of the operands of @
+            return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs, hints))] if active else [])
         if isinstance(s, gast.Assign):
             return self.setitem(s, frame, env)
         if isinstance(s, gast.FunctionDef):
@@ -103,11 +104,11 @@ class Statements:
     def backward(self, rec, frame):
         if rec[0] == "setitem":
             return self.backward_setitem(rec, frame)
-        _, v, rhs, free = rec
+        _, v, rhs, hints = rec
         if frame.state[v] == ZERO:
             return []
         out = []
-        for c in adjoint(rhs, v, bar(v), _Rules(self, free)):
+        for c in adjoint(rhs, v, bar(v), _Rules(self, *hints)):
             operand, *index, expr = c  # (operand, [index,] expression)
             source = index[0] if index else None
             index = self.unit.index_value(source) if index else None
@@ -134,8 +135,8 @@ class Statements:
 class _Rules:
     """What the adjoint stage may ask about the statement being differentiated."""
 
-    def __init__(self, cps, free):
-        self.cps, self.registry, self.free = cps, cps.unit.registry, free
+    def __init__(self, cps, free, ranks):
+        self.cps, self.registry, self.free, self.ranks = cps, cps.unit.registry, free, ranks
 
     def active(self, name):
         return name in self.cps.active
