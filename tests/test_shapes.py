@@ -61,7 +61,7 @@ def changed_by_inactive_call(params, x):
 
 
 def matmul_forms(A, v, w):
-    return np.sum(np.tanh(A @ v)) + np.sum(np.sin(w @ A)) + (v @ v) * 0.1 + np.sum(A @ A.T)
+    return np.sum(np.tanh(A @ v)) + np.sum(np.sin(w @ A)) + (v @ (v * 2.0)) * 0.1 + np.sum(A @ A.T)
 
 
 def batched_matmul(B, C):
