@@ -51,6 +51,7 @@ class _Cps(Statements, ControlFlow):
         self.locals = local_names(fndef)
         self.namer = unit.namer(self.locals | _all_names(fndef))
         self.owner, self.kind, self.active = {}, {}, set()
+        self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
         self.current_stmt = fndef
 
     # ----- values and adjoints -----
@@ -77,9 +78,11 @@ class _Cps(Statements, ControlFlow):
         helper = self.unit.bind
         if owner is not frame:
             frame.writes.add(v)
-            if self.kind.get(v) == "num" and _basic_index(source_index):
-                # a dense accumulator (zeros_like, before the jump): add into it in place
-                return [syntax.aug_add(syntax.subscript(b, source_index, "store"), expr)]
+        dense = owner is not frame or (v in self.dense and frame.state[v] == OWNED)
+        if dense and self.kind.get(v) == "num" and _basic_index(source_index):
+            # a dense accumulator (zeros_like, before a jump): add into it in place
+            return [syntax.aug_add(syntax.subscript(b, source_index, "store"), expr)]
+        if owner is not frame:
             frame.nonlocals.add(b)
             if index is not None:
                 return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
@@ -218,6 +221,7 @@ class _Cps(Statements, ControlFlow):
             if self.owner[v] is frame and frame.state[v] == ZERO:
                 out.append(syntax.assign(bar(v), self.zero(v)))
                 frame.state[v] = OWNED
+                self.dense.add(v)
             elif self.owner[v] is not frame:
                 frame.writes.add(v)
         return out
