@@ -89,11 +89,23 @@ def _select(rule, i):
 
 
 @functools.cache
-def _module_tree(filename):
+def _functions_by_line(filename):
+    """The lambdas and defs of a module's source, by the line they start on."""
     with open(filename, encoding="utf-8") as f:
-        return ast.parse(f.read())
+        tree = ast.parse(f.read())
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Lambda, ast.FunctionDef)):
+            out.setdefault(node.lineno, []).append(node)
+    for line in range(1, max(out, default=0) + 1):  # a def's code starts at its decorators
+        for node in out.get(line, []):
+            if isinstance(node, ast.FunctionDef):
+                for extra in range(line, node.body[0].lineno + 1):
+                    out.setdefault(-extra, []).append(node)
+    return out
 
 
+@functools.cache
 def inline_form(rule):
     """``(params, body_expr_source)`` if ``rule`` is one expression, else ``None``.
 
@@ -122,13 +134,12 @@ def inline_form(rule):
 
 def _find_node(rule, code):
     try:
-        filename = inspect.getsourcefile(rule)
-        tree = _module_tree(filename)
+        by_line = _functions_by_line(inspect.getsourcefile(rule))
     except (TypeError, OSError, SyntaxError):
         return None
     cols = [c for (line, _, c, end) in list(code.co_positions())[1:]
             if line is not None and c is not None and end]
-    for node in ast.walk(tree):
+    for node in by_line.get(code.co_firstlineno, []) + by_line.get(-code.co_firstlineno, []):
         if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno:
             lo, hi = node.body.col_offset, node.body.end_col_offset
             if cols and lo <= min(c for c in cols) <= hi and node.body.lineno == node.lineno:
