@@ -234,6 +234,10 @@ def calibrate(fn, target):
 
 
 def measure(columns, reps, target):
+    """Median seconds per call of each column, in ms. As in ``timeit``, the garbage collector
+    is paused during a sample: JAX registers a callback (``_xla_gc_callback``) that runs at
+    every collection, which otherwise slows whatever allocates many small objects (cpsgrad's
+    continuations, autograd's boxes) by a third once JAX has run in the process."""
     number = {c: calibrate(fn, target) for c, fn in columns.items()}
     samples = {c: [] for c in columns}
     order = list(columns)
@@ -241,10 +245,15 @@ def measure(columns, reps, target):
         rot = order[rep % len(order):] + order[:rep % len(order)]   # round-robin, rotating start
         for c in rot:
             fn, n = columns[c], number[c]
-            t = time.perf_counter()
-            for _ in range(n):
-                fn()
-            samples[c].append((time.perf_counter() - t) / n)
+            gc.disable()
+            try:
+                t = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                samples[c].append((time.perf_counter() - t) / n)
+            finally:
+                gc.enable()
+            gc.collect(0)
     return {c: statistics.median(s) * 1e3 for c, s in samples.items()}
 
 
