@@ -89,15 +89,20 @@ def load_workloads_with(np_module, name):
     return mod
 
 
-def optional_frameworks():
+def optional_frameworks(skip=()):
     fw = {}
     try:
+        if "autograd" in skip:
+            raise ImportError
         import autograd
         import autograd.numpy as anp
         fw["autograd"] = (autograd, load_workloads_with(anp, "workloads_autograd"))
     except ImportError:
-        note("autograd is not installed: column skipped")
+        note("autograd: column skipped (--skip)" if "autograd" in skip else
+             "autograd is not installed: column skipped")
     try:
+        if "torch" in skip:
+            raise ImportError
         import torch
         torch.set_num_threads(1)
         with contextlib.suppress(RuntimeError):
@@ -105,14 +110,18 @@ def optional_frameworks():
         import torch_models
         fw["torch"] = (torch, torch_models)
     except ImportError:
-        note("torch is not installed: column skipped (pip install torch==2.13.0)")
+        note("torch: column skipped (--skip)" if "torch" in skip else
+             "torch is not installed: column skipped (pip install torch==2.13.0)")
     try:
+        if "jax" in skip:
+            raise ImportError
         import jax
         jax.config.update("jax_enable_x64", True)
         import jax.numpy as jnp
         fw["jax"] = (jax, load_workloads_with(jnp, "workloads_jax"))
     except ImportError:
-        note("jax is not installed: columns skipped (pip install jax jaxlib)")
+        note("jax: columns skipped (--skip)" if "jax" in skip else
+             "jax is not installed: columns skipped (pip install jax jaxlib)")
     return fw
 
 
@@ -371,6 +380,8 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=None, help="interleaved repetitions (default 15)")
     ap.add_argument("--only", default=None,
                     help="comma-separated workloads: " + ",".join(workloads.WORKLOADS))
+    ap.add_argument("--skip", default="", help="comma-separated frameworks not to run: "
+                    "autograd,torch,jax")
     ap.add_argument("--out", default=str(HERE / "results"), help="folder for latest.md/png")
     args = ap.parse_args(argv)
     reps = args.reps or (3 if args.quick else 15)
@@ -385,7 +396,10 @@ def main(argv=None):
     header = machine_description()
     for line in header:
         print(line)
-    fw = optional_frameworks()
+    skip = {f.strip() for f in args.skip.split(",") if f.strip()}
+    if skip - {"autograd", "torch", "jax"}:
+        ap.error(f"--skip takes autograd, torch and jax, not {sorted(skip)}")
+    fw = optional_frameworks(skip)
     header.append("Frameworks: " + versions(fw))
     header.append(f"{reps} interleaved reps (round-robin over columns), median; "
                   f"each sample >= {target * 1e3:.0f} ms of repeated calls")
