@@ -59,6 +59,8 @@ class Gradient:
         pattern of the arguments), or for the ``(kinds, patterns)`` in ``key``."""
         key = key or (tuple(map(pipeline.arg_kind, args)), tuple(map(pipeline.pattern_of, args)))
         kinds = key[0]
+        if key not in self.built and len(self.built) >= MAX_BUILT:
+            key = (kinds, (None,) * len(kinds))  # many shapes seen: one adjoint for any shape
         if key not in self.built:
             active = tuple(i in self.indices for i in range(len(kinds)))
             self.built[key] = pipeline.build(self.fn, active, kinds, patterns=key[1],
@@ -106,6 +108,9 @@ class Gradient:
     def __call__(self, *args, **kwargs):
         value, g = self.run(self.arguments(args, kwargs), runtime.seed)
         return (value, g) if self.with_value else g
+
+
+MAX_BUILT = 8  # specialised adjoints per gradient function, then an unspecialised one
 
 
 def runtime_leaves(x):
