@@ -82,13 +82,9 @@ class Unit:
         key = (fn, active, kinds, patterns, threaded)
         if key in self.cache:
             return self.cache[key]
-        source = self.sources.get(fn) or parse(fn)
-        self.sources[fn] = source
+        source, tree = self.lowered(fn, callee=bool(self.cache))
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
-        fence(source, callee=len(self.cache) > 1)
-        tree = anf(source.tree, Versions())
-        self.by_tree[id(tree)] = source
         self.param_kinds[id(tree)] = kinds
         params = [a.id for a in tree.args.args]
         act = {p for p, a in zip(params, active, strict=True) if a}
@@ -104,6 +100,15 @@ class Unit:
         self.stages[source.name]["cps"] = adj
         return name
 
+    def lowered(self, fn, callee):
+        """``fn``'s parsed source (parsed once) and a fresh ANF tree of it, past the fence."""
+        source = self.sources.get(fn) or parse(fn)
+        self.sources[fn] = source
+        fence(source, callee)
+        tree = anf(source.tree, Versions())
+        self.by_tree[id(tree)] = source
+        return source, tree
+
     def specialise(self, fn, patterns):
         """``patterns``, or all unknown once ``fn`` has had ``MAX_SPECIALISED`` variants."""
         seen = self.specialised.setdefault(fn, set())
@@ -117,8 +122,7 @@ class Unit:
         module = (getattr(fun, "__module__", None) or "").split(".")[0]
         if module in LIBRARY_MODULES or inspect.isbuiltin(fun) or isinstance(fun, type):
             return False, None
-        if not inspect.isfunction(fun) or self.registry.lookup(fun) is not None \
-                or fun in self.running:
+        if not self.transformed(fun) or fun in self.running:
             return True, None
         try:
             bound = inspect.signature(fun).bind(*args, **kwargs)
@@ -129,11 +133,7 @@ class Unit:
         if key not in self.returned:
             self.running.add(fun)
             try:
-                source = self.sources.get(fun) or parse(fun)
-                self.sources[fun] = source
-                fence(source)
-                tree = anf(source.tree, Versions())
-                self.by_tree[id(tree)] = source
+                _source, tree = self.lowered(fun, callee=True)
                 params = dict(zip(bound.signature.parameters, key[1], strict=True))
                 self.returned[key] = shapes(tree, params,
                                             lambda func: self.resolve_source(tree, func),
@@ -149,11 +149,13 @@ class Unit:
 
     def user_function(self, cps_, func):
         obj = self.resolve_source(cps_.fndef, func)
-        if not inspect.isfunction(obj) or self.registry.lookup(obj) is not None:
-            return None
-        if (obj.__module__ or "").split(".")[0] in LIBRARY_MODULES:
-            return None
-        return _ModuleCallee(self, obj)
+        return _ModuleCallee(self, obj) if self.transformed(obj) else None
+
+    def transformed(self, obj):
+        """Whether calls to ``obj`` are differentiated by transforming its source: a Python
+        function outside the libraries, with no gradient rule of its own."""
+        return (inspect.isfunction(obj) and self.registry.lookup(obj) is None
+                and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES)
 
     def local_callee(self, fndef, name, frame):
         return _LocalCallee(fndef, name, frame)
