@@ -90,18 +90,18 @@ def _select(rule, i):
 
 @functools.cache
 def _functions_by_line(filename):
-    """The lambdas and defs of a module's source, by the line they start on."""
+    """A module's lambdas by the line they start on, and its defs by every line from the
+    ``def`` to the first body line (where their code's first line can fall); in
+    ``ast.walk`` order."""
     with open(filename, encoding="utf-8") as f:
         tree = ast.parse(f.read())
     out = {}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Lambda, ast.FunctionDef)):
+        if isinstance(node, ast.Lambda):
             out.setdefault(node.lineno, []).append(node)
-    for line in range(1, max(out, default=0) + 1):  # a def's code starts at its decorators
-        for node in out.get(line, []):
-            if isinstance(node, ast.FunctionDef):
-                for extra in range(line, node.body[0].lineno + 1):
-                    out.setdefault(-extra, []).append(node)
+        elif isinstance(node, ast.FunctionDef):
+            for line in range(node.lineno, node.body[0].lineno + 1):
+                out.setdefault(line, []).append(node)
     return out
 
 
@@ -134,12 +134,12 @@ def inline_form(rule):
 
 def _find_node(rule, code):
     try:
-        by_line = _functions_by_line(inspect.getsourcefile(rule))
+        candidates = _functions_by_line(inspect.getsourcefile(rule)).get(code.co_firstlineno, [])
     except (TypeError, OSError, SyntaxError):
         return None
     cols = [c for (line, _, c, end) in list(code.co_positions())[1:]
             if line is not None and c is not None and end]
-    for node in by_line.get(code.co_firstlineno, []) + by_line.get(-code.co_firstlineno, []):
+    for node in candidates:
         if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno:
             lo, hi = node.body.col_offset, node.body.end_col_offset
             if cols and lo <= min(c for c in cols) <= hi and node.body.lineno == node.lineno:

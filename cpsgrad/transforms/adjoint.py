@@ -74,10 +74,9 @@ def _binop(rhs, ans, g, ctx):
                 if _active(ctx, x)]
     if isinstance(rhs.op, gast.Pow) and _scalar_const(rhs.right) and _active(ctx, rhs.left):
         return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
-    if _scalar_const(rhs.left) or _scalar_const(rhs.right):  # x * 2.0: no broadcasting
-        ctx.free = frozenset((0, 1))
+    scalar = _scalar_const(rhs.left) or _scalar_const(rhs.right)  # x * 2.0: no broadcasting
     return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
-                  type(rhs.op).__name__)
+                  type(rhs.op).__name__, frozenset((0, 1)) if scalar else ctx.free)
 
 
 def _const_power(x, n, g):
@@ -117,10 +116,12 @@ def _call(rhs, ans, g, ctx):
                      f"function instead", NoRuleError)
         return _apply(ctx, fun, [func.value, *args], kwargs, ans, g, f".{func.attr}()")
     fun = ctx.resolve(func)
-    return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func))
+    return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func), ctx.free)
 
 
-def _apply(ctx, fun, args, kwargs, ans, g, label):
+def _apply(ctx, fun, args, kwargs, ans, g, label, free=frozenset()):
+    """The rule of ``fun`` applied to the active ``args``; ``free`` are the positions whose
+    adjoint needs no ``unbroadcast``."""
     rule = ctx.registry.lookup(fun) if fun is not None else None
     label = OPERATOR_NAMES.get(fun, label)
     if rule is None:
@@ -142,7 +143,7 @@ def _apply(ctx, fun, args, kwargs, ans, g, label):
         if vjp is None:
             ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
         expr = _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)
-        out.append((a.id, _strip_unbroadcast(expr, ctx) if i in ctx.free else expr))
+        out.append((a.id, _strip_unbroadcast(expr, ctx) if i in free else expr))
     return out
 
 
