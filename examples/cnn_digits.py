@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from training import add_common_options, progress, save_plot
+from training import Epochs, add_common_options, save_plot
 
 import cpsgrad
 
@@ -127,28 +127,16 @@ def main(argv=None):
 
     state = {"m": {k: np.zeros_like(v) for k, v in params.items()},
              "v": {k: np.zeros_like(v) for k, v in params.items()}}
-    steps_per_epoch = -(-len(y_train) // args.batch)
-    total = args.epochs * steps_per_epoch
-    if args.max_steps is not None:
-        total = min(total, args.max_steps)
-    losses, test_accuracies = [], []
+    epochs = Epochs(len(y_train), args, "cnn-digits", lambda: accuracy(params, x_test, y_test),
+                    rng)
     start = time.perf_counter()
-    steps, report = progress(total, not args.quiet, "cnn-digits")
-    order = rng.permutation(len(y_train))
-    for step in steps:
-        i = step % steps_per_epoch
-        if i == 0 and step > 0:
-            order = rng.permutation(len(y_train))
-            test_accuracies.append(accuracy(params, x_test, y_test))
-        idx = order[i * args.batch:(i + 1) * args.batch]
+    for step, idx in epochs:
         loss, grads = loss_and_grad(params, x_train[idx], eye[y_train[idx]], args.weight_decay)
         adam_update(params, grads, state, args.lr, step + 1)
-        losses.append(float(loss))
-        numbers = {"loss": losses[-1]}
-        if test_accuracies:   # measured at the start of every epoch after the first
-            numbers["test_acc"] = test_accuracies[-1]
-        report(step, **numbers)
+        epochs.record(step, loss)
     elapsed = time.perf_counter() - start
+    losses, test_accuracies = epochs.losses, epochs.scores
+    total, steps_per_epoch = epochs.total, epochs.per_epoch
 
     train_acc = accuracy(params, x_train, y_train)
     test_acc = accuracy(params, x_test, y_test)

@@ -46,6 +46,39 @@ def progress(total, enabled=True, desc=""):
     return range(total), report
 
 
+class Epochs:
+    """Shuffled mini-batches over ``n`` examples for ``args.epochs`` epochs (at most
+    ``args.max_steps`` steps) behind a progress bar. ``evaluate()``, a test score, is measured
+    at the start of every epoch after the first and shown beside the loss."""
+
+    def __init__(self, n, args, desc, evaluate, rng):
+        self.n, self.batch, self.evaluate, self.rng = n, args.batch, evaluate, rng
+        self.per_epoch = -(-n // args.batch)
+        self.total = args.epochs * self.per_epoch
+        if args.max_steps is not None:
+            self.total = min(self.total, args.max_steps)
+        self.losses, self.scores = [], []
+        self.steps, self.report = progress(self.total, not args.quiet, desc)
+
+    def __iter__(self):
+        """``(step, indices of the step's examples)``."""
+        order = self.rng.permutation(self.n)
+        for step in self.steps:
+            i = step % self.per_epoch
+            if i == 0 and step > 0:
+                order = self.rng.permutation(self.n)
+                self.scores.append(self.evaluate())
+            yield step, order[i * self.batch:(i + 1) * self.batch]
+
+    def record(self, step, loss):
+        """Keep the step's loss and show it, with the latest test score."""
+        self.losses.append(float(loss))
+        numbers = {"loss": self.losses[-1]}
+        if self.scores:
+            numbers["test_acc"] = self.scores[-1]
+        self.report(step, **numbers)
+
+
 def save_plot(path, losses, title, ylabel="loss"):
     import matplotlib
     matplotlib.use("Agg")

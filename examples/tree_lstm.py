@@ -18,7 +18,7 @@ import argparse
 import time
 
 import numpy as np
-from training import add_common_options, progress, save_plot
+from training import Epochs, add_common_options, save_plot
 
 import cpsgrad
 
@@ -292,32 +292,20 @@ def main(argv=None):
         print("gradient check against finite differences: ok")
 
     memory = {k: np.zeros_like(v) for k, v in params.items()}
-    steps_per_epoch = -(-len(train) // args.batch)
-    total = args.epochs * steps_per_epoch
-    if args.max_steps is not None:
-        total = min(total, args.max_steps)
-    losses, test_accuracies = [], []
+    epochs = Epochs(len(train), args, "tree-lstm", lambda: root_accuracy(params, test), rng)
     start = time.perf_counter()
-    steps, report = progress(total, not args.quiet, "tree-lstm")
-    order = rng.permutation(len(train))
-    for step in steps:
-        i = step % steps_per_epoch
-        if i == 0 and step > 0:
-            order = rng.permutation(len(train))
-            test_accuracies.append(root_accuracy(params, test))
-        batch = [train[j] for j in order[i * args.batch:(i + 1) * args.batch]]
+    for step, idx in epochs:
+        batch = [train[j] for j in idx]
         view, batch, rows = batch_view(params, batch)
         loss, grads = loss_and_grad(view, batch)
         grad_E = np.zeros_like(params["E"])
         grad_E[rows] = grads["E"]
         grads["E"] = grad_E
         adagrad_update(params, grads, memory, args.lr, args.weight_decay)
-        losses.append(float(loss))
-        numbers = {"loss": losses[-1]}
-        if test_accuracies:   # measured at the start of every epoch after the first
-            numbers["test_acc"] = test_accuracies[-1]
-        report(step, **numbers)
+        epochs.record(step, loss)
     elapsed = time.perf_counter() - start
+    losses, test_accuracies = epochs.losses, epochs.scores
+    total, steps_per_epoch = epochs.total, epochs.per_epoch
 
     train_acc = root_accuracy(params, train)
     test_acc = root_accuracy(params, test)
