@@ -69,7 +69,7 @@ class Unit:
         self.registry = registry
         self.ns = Namespace()
         self.body, self.stages, self.sources = [], {}, {}
-        self.cache, self.local_fns = {}, {}
+        self.cache = {}
         self.by_tree, self.numeric, self.param_kinds = {}, {}, {}
         self.locals_cache, self.specialised, self.returned, self.running = {}, {}, {}, set()
         self.module_names = Versions()
@@ -156,9 +156,6 @@ class Unit:
         function outside the libraries, with no gradient rule of its own."""
         return (inspect.isfunction(obj) and self.registry.lookup(obj) is None
                 and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES)
-
-    def local_callee(self, fndef, name, frame):
-        return _LocalCallee(fndef, name, frame)
 
     # ----- names -----
     def namer(self, taken):
@@ -297,29 +294,6 @@ class _ModuleCallee:
 
     def adjoint(self, mask, kinds, patterns, threaded):
         return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
-
-
-class _LocalCallee:
-    """A nested ``def`` or lambda: its adjoint is a frame nested in the caller's."""
-
-    def __init__(self, fndef, name, frame):
-        self.fndef, self.name, self.frame = fndef, name, frame
-
-    def bind(self, call, rename):
-        params = [a.id for a in self.fndef.args.args]
-        values = dict(zip(params, call.args, strict=False))
-        values.update({kw.arg: kw.value for kw in call.keywords})
-        defaults = dict(zip(params[len(params) - len(self.fndef.args.defaults):],
-                            self.fndef.args.defaults, strict=True))
-        return [rename(values[p]) if p in values else defaults[p] for p in params]
-
-    def mask(self, active):
-        return [True] * len(active)
-
-    threads = False
-
-    def adjoint(self, _mask, _kinds, _patterns, _threaded):
-        return self.name, self.frame
 
 
 __all__ = ["arg_kind", "build", "pattern_of", "runtime"]

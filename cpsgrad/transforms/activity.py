@@ -57,10 +57,35 @@ def stores(stmts):
     return out
 
 
-def free_names(fndef):
-    """Names a nested function reads from its enclosing scopes."""
+def free_names(fndef, defaults=True):
+    """Names a nested function reads from its enclosing scopes, with those its defaults
+    read (evaluated in the enclosing scope when the ``def`` runs) unless ``defaults`` is
+    false."""
     own = stores(fndef.body) | {a.id for a in fndef.args.args}
-    return {n for s in fndef.body for n in loads(s)} - own
+    body = {n for s in fndef.body for n in loads(s)} - own
+    return body | {n for d in fndef.args.defaults for n in loads(d)} if defaults else body
+
+
+def later_stores(fndef):
+    """``{id(stmt): names}``: the names that may be assigned (or written into) after
+    ``stmt`` runs, in its own function: later statements, and the whole body of every loop
+    around it. Nested functions are scopes of their own."""
+    out = {}
+
+    def walk(stmts, after):
+        for i, s in enumerate(stmts):
+            rest = stores(stmts[i + 1:]) | after
+            out[id(s)] = rest
+            if isinstance(s, gast.If):
+                walk(s.body, rest)
+                walk(s.orelse, rest)
+            elif isinstance(s, (gast.For, gast.While)):
+                walk(s.body, rest | stores([s]))
+            elif isinstance(s, gast.FunctionDef):
+                walk(s.body, set())
+
+    walk(fndef.body, set())
+    return out
 
 
 def _active(fndef, active, is_nondiff):

@@ -61,9 +61,10 @@ class _Anf(Expressions):
     def fresh(self, base="t"):
         return self.namer.fresh(base + "0" if base == "t" else base)
 
-    def function(self, fndef):
+    def function(self, fndef, defaults=None):
+        defaults = list(fndef.args.defaults) if defaults is None else defaults
         out = syntax.funcdef(fndef.name, [a.id for a in fndef.args.args], self.block(fndef.body),
-                             list(fndef.args.defaults))
+                             defaults)
         out.lineno, out.col_offset = fndef.lineno, fndef.col_offset
         return out
 
@@ -247,5 +248,7 @@ class _Anf(Expressions):
         return pre, [syntax.call("len", [seq])], [], syntax.subscript(seq, i)
 
     def stmt_functiondef(self, s):
+        """A nested def; its defaults are evaluated here, once, into atoms (as Python does)."""
+        pre, defaults = self.atoms(s.args.defaults)
         inner = _Anf(self.namer, local_names(s))
-        return [inner.function(s)]
+        return [*pre, inner.function(s, defaults)]

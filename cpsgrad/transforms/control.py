@@ -24,6 +24,32 @@ class Frame:
         self.nonlocals = set()
 
 
+class LocalCallee:
+    """A nested ``def`` or lambda: its adjoint is a frame nested in the caller's, which sees
+    the values ``captured`` (free name -> the value name it had at the ``def``)."""
+
+    threads = False
+
+    def __init__(self, fndef, name, frame, captured, defaults):
+        self.fndef, self.name, self.frame = fndef, name, frame
+        self.captured, self.defaults = captured, defaults
+        self.line = getattr(fndef, "lineno", None)
+
+    def bind(self, call, rename):
+        params = [a.id for a in self.fndef.args.args]
+        values = dict(zip(params, call.args, strict=False))
+        values.update({kw.arg: kw.value for kw in call.keywords})
+        defaults = dict(zip(params[len(params) - len(self.defaults):], self.defaults,
+                            strict=True))
+        return [rename(values[p]) if p in values else defaults[p] for p in params]
+
+    def mask(self, active):
+        return [True] * len(active)
+
+    def adjoint(self, _mask, _kinds, _patterns, _threaded):
+        return self.name, self.frame
+
+
 class ControlFlow:
     def carry(self, frame, env, names):
         """Values to pass for ``names``; names not yet defined start as None."""

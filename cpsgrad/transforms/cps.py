@@ -18,7 +18,7 @@ import gast
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
-from cpsgrad.transforms.activity import loads, stores
+from cpsgrad.transforms.activity import later_stores, loads, stores
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import ControlFlow, Frame
 from cpsgrad.transforms.statements import ZERO, Statements
@@ -52,12 +52,18 @@ class _Cps(Statements, ControlFlow):
         self.namer = unit.namer(self.locals | _all_names(fndef))
         self.owner, self.kind, self.active = {}, {}, set()
         self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
+        self.local_fns = {}  # the value name of a nested def -> its LocalCallee
+        self.later = later_stores(fndef)
         self.current_stmt = fndef
 
     # ----- values and adjoints -----
     def define(self, frame, source_name, env, kind="any", active=None):
         """A fresh name for a new value of ``source_name``, owned by ``frame``."""
-        name = self.namer.version(source_name)
+        return self.define_as(frame, source_name, self.namer.version(source_name), env, kind,
+                              active)
+
+    def define_as(self, frame, source_name, name, env, kind="any", active=None):
+        """``define`` with the new value's name ``name`` chosen by the caller."""
         env[source_name] = name
         if source_name in self.unit.numeric_names(self.fndef):
             kind = "num"
@@ -131,8 +137,9 @@ class _Cps(Statements, ControlFlow):
         return [syntax.ret(values[0] if len(values) == 1 else syntax.tuple_(values))]
 
     # ----- functions and frames -----
-    def function(self, fndef, name, active_params, param_kinds, parent, env, threaded=()):
-        frame = Frame(parent, fndef.name)
+    def function(self, fndef, name, active_params, param_kinds, parent, env, threaded=(),
+                 frame=None):
+        frame = frame or Frame(parent, fndef.name)
         env = dict(env)
         params = []
         for p, kind in zip((a.id for a in fndef.args.args), param_kinds, strict=True):
@@ -188,6 +195,7 @@ class _Cps(Statements, ControlFlow):
         names, contribs = [], []
         if not got:
             names.append(self.namer.fresh("t_bar"))
+        acc_names = [self.replace(frame, v) for v in accs]  # before the args' contributions
         for i, a in got:
             v = a.id if isinstance(a, gast.Name) and a.id in self.active else None
             if v is not None and i in threaded:
@@ -201,7 +209,7 @@ class _Cps(Statements, ControlFlow):
                 names.append(tmp)
                 if v is not None:
                     contribs += self.contribute(frame, v, syntax.name(tmp))
-        names += [self.replace(frame, v) for v in accs]
+        names += acc_names
         lhs = names[0] if len(names) == 1 else names
         return [*out, syntax.assign(lhs, call), *contribs]
 
@@ -232,6 +240,7 @@ class _Cps(Statements, ControlFlow):
         self.last_line = None
         for i, s in enumerate(stmts):
             self.current_stmt = s
+            self.check_uses(s, env)
             if self.is_boundary(s, env):
                 out += self.comment(s) + self.terminator(s, stmts[i + 1:], frame, env, ctx)
                 break
@@ -274,17 +283,42 @@ class _Cps(Statements, ControlFlow):
         return bool(stores([s]) & self.analysis.active)
 
     def user_call(self, rhs, env):
-        """``(target, target_frame, n_params, fn)`` when ``rhs`` calls a user function on
-        active values, else None."""
+        """The callee (``pipeline._ModuleCallee`` or ``control.LocalCallee``) when ``rhs``
+        calls a user function on active values, or a nested def whose closure is active;
+        else None."""
         if not isinstance(rhs, gast.Call):
             return None
         args = rhs.args + [kw.value for kw in rhs.keywords]
-        if not any(isinstance(a, gast.Name) and env.get(a.id) in self.active for a in args):
-            return None
+        active = any(isinstance(a, gast.Name) and env.get(a.id) in self.active for a in args)
         func = rhs.func
-        if isinstance(func, gast.Name) and func.id in self.unit.local_fns.get(self, {}):
-            return self.unit.local_fns[self][func.id]
-        return self.unit.user_function(self, func)
+        if isinstance(func, gast.Name) and env.get(func.id) in self.local_fns:
+            return self.local_fns[env[func.id]] if active or env[func.id] in self.active \
+                else None
+        return self.unit.user_function(self, func) if active else None
+
+    def check_uses(self, s, env):
+        """Refuse a use of a nested def that would see other values than it captured: a
+        call after a name it reads changed, or passing it on while one may still change."""
+        calls = {id(n.func) for n in gast.walk(s) if isinstance(n, gast.Call)}
+        for n in gast.walk(s):
+            callee = isinstance(n, gast.Name) and self.local_fns.get(env.get(n.id))
+            if not callee:
+                continue
+            what = "the lambda" if callee.fndef.name.startswith("lambda_") else f"`{n.id}`"
+            line = self.unit.file_line(self.fndef, callee.line)
+            if id(n) in calls:
+                changed = [v for v, ver in callee.captured.items() if env.get(v) != ver]
+                if changed:
+                    self.fail(f"{what} (defined on line {line}) reads `{changed[0]}`, which "
+                              f"changed after the definition; pass `{changed[0]}` as an "
+                              f"argument")
+            elif not isinstance(s, gast.FunctionDef):
+                later = sorted(set(callee.captured) & self.later.get(id(s), set()))
+                if later:
+                    self.fail(f"{what} (defined on line {line}) is passed on here, but "
+                              f"`{later[0]}`, which it reads, may change afterwards; pass "
+                              f"`{later[0]}` as an argument or bind it as a default "
+                              f"(`{later[0]}={later[0]}`)")
 
     def terminator(self, s, rest, frame, env, ctx):
         if isinstance(s, gast.Return):

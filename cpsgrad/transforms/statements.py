@@ -12,6 +12,7 @@ from cpsgrad.transforms.activity import activity as analyse
 from cpsgrad.transforms.activity import free_names, stores
 from cpsgrad.transforms.adjoint import adjoint
 from cpsgrad.transforms.anf import local_names
+from cpsgrad.transforms.control import Frame, LocalCallee
 
 ZERO = "zero"
 
@@ -37,9 +38,8 @@ class Statements:
             active = bool(reads & self.active) and not nondiff \
                 and s.targets[0].id in self.analysis.active
             v = self.define(frame, s.targets[0].id, env, self.rhs_kind(rhs), active)
-            fns = self.unit.local_fns.get(self, {})
-            if isinstance(s.value, gast.Name) and s.value.id in fns:  # g = lambda_12
-                fns[s.targets[0].id] = fns[s.value.id]
+            if isinstance(rhs, gast.Name) and rhs.id in self.local_fns:  # g = lambda_12
+                self.local_fns[v] = self.local_fns[rhs.id]
             hints = (self.facts.free.get(id(s), frozenset()),  # operands needing no unbroadcast
                      self.facts.ranks.get(id(s)))  # the ranks of the operands of @
             return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs, hints))] if active else [])
@@ -84,21 +84,39 @@ class Statements:
         return fwd, [(s, ("setitem", x, x1, index, value, old))]
 
     def local_function(self, s, frame, env):
-        """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours."""
-        fwd = self.rename(s, {n: env[n] for n in free_names(s) if n in env})
-        fwd.name = self.define(frame, s.name, env, active=False)
-        active_free = {n for n in free_names(s) if env.get(n) in self.active}
+        """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours.
+
+        Both see the values its free names have here (the emitted code is SSA); ``captured``
+        records them, so that a use after one of them changes is refused (``check_uses``).
+        """
+        free = free_names(s)
+        own = self.namer.version(s.name)
+        fwd = self.rename(s, {**{n: env[n] for n in free if n in env}, s.name: own})
+        fwd.name = own
+        body_free = free_names(s, defaults=False)
+        captured = {n: env[n] for n in body_free if n in env and n != s.name}
+        for n in body_free - set(env) - {s.name}:
+            if n in self.locals:
+                self.fail(f"`{s.name}` reads `{n}`, which is only assigned after the `def`; "
+                          f"define `{s.name}` after `{n}` or pass `{n}` as an argument")
+        for version in captured.values():  # what the functions it calls capture
+            captured.update(getattr(self.local_fns.get(version), "captured", {}))
+        closure_active = any(v in self.active for v in captured.values())
+        self.define_as(frame, s.name, own, env, active=closure_active)
         params = [a.id for a in s.args.args]
         names = local_names(s)
-        analysis = analyse(s, set(params) | active_free,
+        analysis = analyse(s, set(params) | {n for n in free if env.get(n) in self.active},
                            lambda rhs: self.unit.is_nondiff(self.fndef, rhs, names))
         inner = type(self).__new__(type(self))
         inner.__dict__.update(self.__dict__)
         inner.analysis = analysis
         name = self.namer.fresh(f"{s.name}_adjoint")
-        adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env)
-        self.unit.local_fns.setdefault(self, {})[s.name] = self.unit.local_callee(
-            s, adj.name, adj.cps_frame)
+        aframe = Frame(frame, name)
+        defaults = [syntax.name(env[d.id]) if isinstance(d, gast.Name) and d.id in env else d
+                    for d in s.args.defaults]
+        self.local_fns[own] = LocalCallee(s, name, aframe, captured, defaults)
+        adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env,
+                             frame=aframe)
         return [fwd, adj]
 
     def backward(self, rec, frame):
