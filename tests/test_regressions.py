@@ -1,0 +1,32 @@
+"""The regression corpus (tests/corpus_regressions.py): cpsgrad's gradient vs central
+finite differences and vs autograd on the same source."""
+
+import numpy as np
+import pytest
+
+import cpsgrad
+from tests import corpus_regressions
+from tests.oracle import finite_differences, leaves, load_with_autograd
+
+CASES = corpus_regressions.cases()
+ORACLE = load_with_autograd("corpus_regressions.py", "corpus_regressions_autograd")
+
+
+@pytest.mark.parametrize(("fn", "args"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_matches_finite_differences(fn, args):
+    got = leaves(cpsgrad.grad(fn)(*args))
+    expected = finite_differences(fn, args, 0)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert np.shape(a) == np.shape(b)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.skipif(ORACLE is None, reason="autograd is not installed")
+@pytest.mark.parametrize(("fn", "args"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_matches_autograd(fn, args):
+    import autograd
+
+    expected = autograd.grad(getattr(ORACLE, fn.__name__))(*args)
+    for a, b in zip(leaves(cpsgrad.grad(fn)(*args)), leaves(expected), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
