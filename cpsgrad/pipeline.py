@@ -171,6 +171,8 @@ class Unit:
         found, obj = self.source_of(fndef).resolve(name)
         if not found and name in LOWERED:
             return True, LOWERED[name]
+        if found and isinstance(obj, type | type(len)) and obj in runtime.RECORDED:
+            return True, runtime.RECORDED[obj]  # the items stay readable for the adjoint
         return found, obj
 
     def global_name(self, fndef, name):

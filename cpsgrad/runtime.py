@@ -249,6 +249,38 @@ def zero_item(g, idx):
     return g
 
 
+class Recorded:
+    """An iterator that remembers what it yielded, so that the adjoint of what consumed it
+    (``dict(zip(keys, values))``) can see the items again. Emitted code calls ``zip``,
+    ``enumerate``, ``reversed`` and ``iter`` through it; it is still a one-pass iterator."""
+
+    __slots__ = ("items", "source")
+
+    def __init__(self, iterable):
+        self.source, self.items = iter(iterable), []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self.source)
+        self.items.append(item)
+        return item
+
+
+def recording(fun):
+    """``fun`` (an iterator-returning builtin) whose result is ``Recorded``."""
+    def call(*args, **kwargs):
+        return Recorded(fun(*args, **kwargs))
+    call.__name__ = call.__qualname__ = fun.__name__
+    call.__module__ = "builtins"  # it stands for the builtin (docs/numpy.md lists it so)
+    call.__doc__ = f"``{fun.__name__}(...)``, recorded (see ``Recorded``)."
+    return call
+
+
+RECORDED = {fun: recording(fun) for fun in (zip, enumerate, reversed, iter)}
+
+
 def append(items, item):
     """``items.append(item)`` as a new list (the forward of a lowered ``append``)."""
     return [*items, item]

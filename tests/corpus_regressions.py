@@ -5,6 +5,8 @@ to argument 0. Like tests/corpus.py, this file is loaded a second time with ``np
 ``autograd.numpy`` for an independent oracle.
 """
 
+import math
+
 try:
     np = ORACLE_NUMPY
 except NameError:
@@ -103,6 +105,92 @@ def recursion_of_recursion_named(x):
     return np.sum(_rec(y, 1))
 
 
+# ----- builtins on active values: rules, not zeros -----
+def builtin_max_args(x):
+    return max(x[0], 2.0 * x[1] + 2.0)
+
+
+def builtin_min_list(x):
+    return min([x[0] * x[0], x[1] + 1.0])
+
+
+def builtin_sorted(x):
+    return sorted([x[0], x[1]])[0] * 2.0
+
+
+def builtin_zip_list(x):
+    pairs = list(zip(x, [2.0, 3.0]))
+    return pairs[0][0] * pairs[0][1] + pairs[1][0] * pairs[1][1]
+
+
+def builtin_max_three_with_constant(x):
+    return max(x[0], x[1], 0.1) * 2.0
+
+
+def builtin_sum_sorted_reverse(x):
+    return sum(sorted([x[0], x[1], x[0] * x[1]], reverse=True)[:2])
+
+
+def builtin_sum_with_start(x):
+    squares = []
+    for v in x:
+        squares.append(v * v)
+    return sum(squares, x[0])
+
+
+def builtin_sum_of_array(x):
+    return sum(x * x)
+
+
+def builtin_abs_pow(x):
+    return abs(x[0] - 1.0) + pow(x[1], 3) + pow(2.0, x[0])
+
+
+def builtin_reversed_list(x):
+    backwards = list(reversed(list(x)))
+    return backwards[0] * 3.0 + backwards[1]
+
+
+def builtin_dict_keywords(x):
+    d = dict(a=x[0], b=x[1] * 2.0)
+    return d["a"] * d["b"]
+
+
+def builtin_dict_of_zip(x):
+    d = dict(zip(["a", "b"], [x[0], x[1]]))
+    return d["b"] * 4.0 + d["a"]
+
+
+def builtin_item_tolist(x):
+    values = x.tolist()
+    return values[0] * values[1] + x[1].item() + float(x[0])
+
+
+def builtin_max_key(x):
+    return max(list(x), key=lambda v: -v) * 3.0
+
+
+def builtin_enumerate_list(x):
+    items = list(enumerate(x))
+    return items[1][1] * x[0]
+
+
+def builtin_max_min_of_array(x):
+    return max(x) * min(x)
+
+
+def builtin_tuple(x):
+    t = tuple(x)
+    return t[0] * t[1]
+
+
+def math_functions(x):
+    a = math.exp(x[0]) + math.atan2(x[1], x[0] + 2.0) + math.hypot(x[0], x[1])
+    b = math.log(x[0] + 2.0, x[1] + 3.0) + math.gamma(x[1] + 1.5) + math.lgamma(x[0] + 2.0)
+    c = math.sqrt(x[0] + 1.0) * math.tanh(x[1]) + math.erf(x[0]) + math.pow(x[1] + 1.0, 1.5)
+    return a + b + c
+
+
 def cases():
     x2 = np.array([0.4, 0.7])
     return [
@@ -118,4 +206,22 @@ def cases():
         ("recursion_of_call", recursion_of_call, (x2,)),
         ("recursion_of_recursion", recursion_of_recursion, (x2,)),
         ("recursion_of_recursion_named", recursion_of_recursion_named, (x2,)),
+        ("builtin_max_args", builtin_max_args, (x2,)),
+        ("builtin_min_list", builtin_min_list, (x2,)),
+        ("builtin_sorted", builtin_sorted, (x2,)),
+        ("builtin_zip_list", builtin_zip_list, (x2,)),
+        ("builtin_max_three_with_constant", builtin_max_three_with_constant, (x2,)),
+        ("builtin_sum_sorted_reverse", builtin_sum_sorted_reverse, (x2,)),
+        ("builtin_sum_with_start", builtin_sum_with_start, (x2,)),
+        ("builtin_sum_of_array", builtin_sum_of_array, (x2,)),
+        ("builtin_abs_pow", builtin_abs_pow, (x2,)),
+        ("builtin_reversed_list", builtin_reversed_list, (x2,)),
+        ("builtin_dict_keywords", builtin_dict_keywords, (x2,)),
+        ("builtin_dict_of_zip", builtin_dict_of_zip, (x2,)),
+        ("builtin_item_tolist", builtin_item_tolist, (x2,)),
+        ("builtin_max_key", builtin_max_key, (x2,)),
+        ("builtin_enumerate_list", builtin_enumerate_list, (x2,)),
+        ("builtin_max_min_of_array", builtin_max_min_of_array, (x2,)),
+        ("builtin_tuple", builtin_tuple, (x2,)),
+        ("math_functions", math_functions, (x2,)),
     ]

@@ -10,6 +10,10 @@ from tests.oracle import finite_differences, leaves, load_with_autograd
 
 CASES = corpus_regressions.cases()
 ORACLE = load_with_autograd("corpus_regressions.py", "corpus_regressions_autograd")
+AUTOGRAD_CANNOT = {  # finite differences still check these
+    "builtin_item_tolist": "autograd has no gradient for .tolist() and .item()",
+    "math_functions": "autograd does not differentiate the math module",
+}
 
 
 @pytest.mark.parametrize(("fn", "args"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -27,6 +31,8 @@ def test_matches_finite_differences(fn, args):
 def test_matches_autograd(fn, args):
     import autograd
 
+    if fn.__name__ in AUTOGRAD_CANNOT:
+        pytest.skip(AUTOGRAD_CANNOT[fn.__name__])
     expected = autograd.grad(getattr(ORACLE, fn.__name__))(*args)
     for a, b in zip(leaves(cpsgrad.grad(fn)(*args)), leaves(expected), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)

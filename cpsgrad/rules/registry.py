@@ -14,14 +14,31 @@ import textwrap
 class Rule:
     """How to differentiate one function: a VJP per positional argument, or none at all."""
 
-    def __init__(self, fun, vjps, nondiff=False, name=None):
+    def __init__(self, fun, vjps, nondiff=False, name=None, rest=None, keywords=None):
         self.fun = fun
         self.vjps = tuple(vjps)
         self.nondiff = nondiff
         self.name = name or getattr(fun, "__name__", "function")
+        self.rest = rest          # (argnum, g, ans, *args, **kwargs): positions past vjps
+        self.keywords = keywords  # (keyword, g, ans, *args, **kwargs): keyword arguments
+        self.bound = {}
 
     def vjp(self, argnum):
-        return self.vjps[argnum] if argnum < len(self.vjps) else None
+        """The adjoint of positional argument ``argnum``, or None."""
+        if argnum < len(self.vjps):
+            return self.vjps[argnum]
+        return self.specialised(self.rest, argnum)
+
+    def keyword_vjp(self, keyword):
+        """The adjoint of keyword argument ``keyword``, or None."""
+        return self.specialised(self.keywords, keyword)
+
+    def specialised(self, vjp, first):
+        if vjp is None:
+            return None
+        if first not in self.bound:  # one object per position: emitted once, by one name
+            self.bound[first] = functools.wraps(vjp)(functools.partial(vjp, first))
+        return self.bound[first]
 
     def __repr__(self):
         kind = "nondiff" if self.nondiff else f"{len(self.vjps)} vjp(s)"
@@ -39,6 +56,13 @@ class Registry:
     def defvjp(self, fun, *vjps, name=None):
         """Register ``vjps[i]`` as the adjoint of argument ``i`` (None: not differentiable)."""
         self.rules[fun] = Rule(fun, vjps, name=name)
+        return fun
+
+    def defvjp_argnum(self, fun, vjp, keywords=None, name=None):
+        """One adjoint for every positional argument: ``vjp(argnum, g, ans, *args,
+        **kwargs)`` (``max(a, b, c)``); ``keywords(name, g, ans, *args, **kwargs)`` for
+        keyword arguments that carry gradients (``dict(a=x)``)."""
+        self.rules[fun] = Rule(fun, (), name=name, rest=vjp, keywords=keywords)
         return fun
 
     def deflinear(self, fun, name=None):

@@ -3,6 +3,7 @@
 A test fails when the committed table is stale.
 """
 
+import math
 import sys
 
 import numpy as np
@@ -13,12 +14,13 @@ PREFIXES = (("numpy.linalg", "np.linalg"), ("numpy.random", "np.random"), ("nump
             ("scipy.special", "scipy.special"), ("builtins", ""))
 
 
-LIBRARIES = ("numpy", "scipy", "builtins", "operator", "_operator", "cpsgrad")
+LIBRARIES = ("numpy", "scipy", "builtins", "operator", "_operator", "cpsgrad", "math")
 
 
 def qualified(fun):
     name = getattr(fun, "__name__", repr(fun))
-    for mod, label in ((np.linalg, "np.linalg"), (np.random, "np.random"), (np, "np")):
+    for mod, label in ((np.linalg, "np.linalg"), (np.random, "np.random"), (np, "np"),
+                       (math, "math")):
         if vars(mod).get(name) is fun:
             return f"{label}.{name}"
     module = getattr(fun, "__module__", None) or ""
@@ -35,13 +37,15 @@ def markdown(registry=default_registry):
     for fun, rule in registry.rules.items():
         name = qualified(fun)
         module = (getattr(fun, "__module__", None) or "builtins").split(".")[0]
-        if name.startswith("cpsgrad.runtime.") or module not in LIBRARIES:
+        if name.startswith(("cpsgrad.runtime.", "cpsgrad.rules.")) or module not in LIBRARIES:
             continue  # rules users registered for their own functions
         if rule.nondiff:
             nondiff.append(name)
         else:
             args = ", ".join("yes" if v is not None else "no" for v in rule.vjps)
-            inlined = all(inline_form(v) for v in rule.vjps if v is not None)
+            args = "every positional" if rule.rest else args
+            args += ", keywords" if rule.keywords else ""
+            inlined = not rule.rest and all(inline_form(v) for v in rule.vjps if v is not None)
             diff.append(f"| `{name}` | {args} | {'inlined' if inlined else 'called'} |")
     methods = sorted(f"`.{m}()` → `{qualified(f)}`" for m, f in registry.methods.items())
     attrs = sorted(f"`.{a}`" + (f" → `{qualified(f)}`" if f else " (no gradient)")

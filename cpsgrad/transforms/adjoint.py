@@ -131,10 +131,7 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, free=frozenset()):
                  f"`cpsgrad.defnondiff({label})`", NoRuleError)
     if rule.nondiff:
         return []
-    for name, value in kwargs.items():
-        if _active(ctx, value):
-            ctx.fail(f"`{label}` receives a value being differentiated through keyword "
-                     f"`{name}=`; pass it positionally")
+    args, kwargs = _positional(ctx, fun, args, kwargs)
     out = []
     for i, a in enumerate(args):
         if not _active(ctx, a):
@@ -144,7 +141,39 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, free=frozenset()):
             ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
         expr = _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)
         out.append((a.id, _strip_unbroadcast(expr, ctx) if i in free else expr))
+    for name, value in kwargs.items():
+        if _active(ctx, value):
+            vjp = rule.keyword_vjp(name)
+            if vjp is None:
+                ctx.fail(f"`{label}` receives a value being differentiated through keyword "
+                         f"`{name}=`, and has no rule for it; pass it positionally")
+            out.append((value.id, _rule_expr(ctx, vjp, rule, name, args, kwargs, ans, g)))
     return out
+
+
+def _positional(ctx, fun, args, kwargs):
+    """``(args, kwargs)`` with each active keyword argument that names a positional
+    parameter of ``fun`` moved to its position (``np.clip(x, a_max=y)``), when the
+    positions before it are given or have constant defaults."""
+    moving = [k for k, v in kwargs.items() if _active(ctx, v)]
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return args, kwargs
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    names = [p.name for p in positional]
+    if not moving or not set(moving) <= set(names):
+        return args, kwargs
+    last = max(names.index(k) for k in moving)
+    new_args, new_kwargs = list(args), dict(kwargs)
+    for p in positional[len(args):last + 1]:
+        if p.name in new_kwargs:
+            new_args.append(new_kwargs.pop(p.name))
+        elif p.default is None or isinstance(p.default, (bool, int, float, str)):
+            new_args.append(syntax.const(p.default))
+        else:
+            return args, kwargs
+    return new_args, new_kwargs
 
 
 def _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g):
