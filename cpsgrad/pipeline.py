@@ -20,6 +20,7 @@ from cpsgrad.naming import Namespace, Versions
 from cpsgrad.parse import parse
 from cpsgrad.rules.registry import default_registry
 from cpsgrad.transforms.activity import activity
+from cpsgrad.transforms.aliases import aliases
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
@@ -29,7 +30,8 @@ from cpsgrad.transforms.patterns import pattern_of
 from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
-LOWERED = {"append": runtime.append}  # helpers the ANF stage writes calls to
+LOWERED = {"append": runtime.append,  # helpers the ANF and aliases stages write calls to
+           "no_inplace": runtime.no_inplace}
 MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 
@@ -106,6 +108,12 @@ class Unit:
         self.sources[fn] = source
         fence(source, callee)
         tree = anf(source.tree, Versions())
+        self.by_tree[id(tree)] = source
+        tree = aliases(tree, lambda func: self.resolve_source(tree, func),
+                       lambda stmt, message: _raise(self.error(tree, stmt, message)),
+                       lambda stmt: (source.filename,
+                                     self.file_line(tree, getattr(stmt, "lineno", None))),
+                       callee)
         self.by_tree[id(tree)] = source
         return source, tree
 
@@ -296,6 +304,10 @@ class _ModuleCallee:
 
     def adjoint(self, mask, kinds, patterns, threaded):
         return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
+
+
+def _raise(error):
+    raise error
 
 
 __all__ = ["arg_kind", "build", "pattern_of", "runtime"]

@@ -10,6 +10,8 @@ import sys
 
 import numpy as np
 
+from cpsgrad.errors import TransformError
+
 TREES = (dict, list, tuple)
 
 
@@ -279,6 +281,13 @@ def recording(fun):
 
 
 RECORDED = {fun: recording(fun) for fun in (zip, enumerate, reversed, iter)}
+
+
+def no_inplace(x, message, filename, line):
+    """Refuse ``x += ...`` on an array or list that another live name also holds: Python
+    changes the object in place there, the emitted code rebinds ``x``."""
+    if isinstance(x, (np.ndarray, list, dict)):
+        raise TransformError(message, filename, line)
 
 
 def append(items, item):

@@ -191,6 +191,55 @@ def math_functions(x):
     return a + b + c
 
 
+# ----- in-place writes through another name for the same object -----
+def alias_write_through_copy(x):
+    y = np.zeros(2)
+    z = y
+    z[0] = x[0]
+    return np.sum(y * x)
+
+
+def alias_write_in_loop(x):
+    y = np.zeros(2)
+    z = y
+    for i in range(2):
+        z[i] = x[i] * x[i]
+    return np.sum(y * x)
+
+
+def alias_write_in_branches(x):
+    y = np.zeros(2)
+    z = y
+    if x[0] > 0:
+        z[0] = x[1]
+    else:
+        z[1] = x[0]
+    return np.sum(y * x)
+
+
+def alias_append(x):
+    a = [x[0]]
+    b = a
+    b.append(x[1] * 2.0)
+    return a[0] * a[1]
+
+
+def recurrence_in_buffer(x):
+    buf = np.zeros(3)
+    buf[0] = x[0]
+    for i in range(1, 3):
+        prev = buf[i - 1]
+        buf[i] = prev * 0.5 + x[1] * i
+    return np.sum(buf * buf)
+
+
+def float_augmented_alias(x):
+    s = x[0] * 2.0
+    prev = s
+    s += x[1]
+    return prev * s
+
+
 def cases():
     x2 = np.array([0.4, 0.7])
     return [
@@ -224,4 +273,11 @@ def cases():
         ("builtin_max_min_of_array", builtin_max_min_of_array, (x2,)),
         ("builtin_tuple", builtin_tuple, (x2,)),
         ("math_functions", math_functions, (x2,)),
+        ("alias_write_through_copy", alias_write_through_copy, (x2,)),
+        ("alias_write_in_loop", alias_write_in_loop, (x2,)),
+        ("alias_write_in_branches_pos", alias_write_in_branches, (x2,)),
+        ("alias_write_in_branches_neg", alias_write_in_branches, (-x2,)),
+        ("alias_append", alias_append, (x2,)),
+        ("recurrence_in_buffer", recurrence_in_buffer, (x2,)),
+        ("float_augmented_alias", float_augmented_alias, (x2,)),
     ]

@@ -13,6 +13,8 @@ ORACLE = load_with_autograd("corpus_regressions.py", "corpus_regressions_autogra
 AUTOGRAD_CANNOT = {  # finite differences still check these
     "builtin_item_tolist": "autograd has no gradient for .tolist() and .item()",
     "math_functions": "autograd does not differentiate the math module",
+    **dict.fromkeys(["alias_write_through_copy", "alias_write_in_loop", "alias_write_in_branches",
+                     "recurrence_in_buffer"], "autograd does not support writes into arrays"),
 }
 
 

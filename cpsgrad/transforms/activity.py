@@ -66,6 +66,55 @@ def free_names(fndef, defaults=True):
     return body | {n for d in fndef.args.defaults for n in loads(d)} if defaults else body
 
 
+def escapes(fndef):
+    """``[(stmt, function name, variable)]``: places where a nested function is passed on as a
+    value (stored, returned, given to a call) while a variable it reads may still change
+    afterwards (so a later call would see another value than the emitted code captured)."""
+    later, out = later_stores(fndef), []
+
+    def scope(body, params):
+        defs, captured = {}, {}
+        for s in _walk_scope(body):
+            if isinstance(s, gast.FunctionDef):
+                defs[s.name] = s
+            elif isinstance(s, gast.Assign) and isinstance(s.value, gast.Name) \
+                    and isinstance(s.targets[0], gast.Name) and s.value.id in defs:
+                defs[s.targets[0].id] = defs[s.value.id]  # g = lambda_4
+        local = stores(body) | params
+        for name, d in defs.items():
+            captured[name] = free_names(d, defaults=False) & local
+        for name, d in defs.items():  # what the functions it calls read
+            for other in free_names(d) & set(defs):
+                captured[name] |= captured[other]
+        for s in _walk_scope(body):
+            if isinstance(s, gast.FunctionDef):
+                scope(s.body, {a.id for a in s.args.args})
+                continue
+            if isinstance(s, gast.Assign) and isinstance(s.value, gast.Name):
+                continue
+            called = {id(n.func) for n in gast.walk(s) if isinstance(n, gast.Call)}
+            for n in gast.walk(s):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                        and n.id in defs and id(n) not in called:
+                    changing = sorted(captured[n.id] & later.get(id(s), set()))
+                    if changing:
+                        out.append((s, defs[n.id].name, changing[0]))
+
+    scope(fndef.body, {a.id for a in fndef.args.args})
+    return out
+
+
+def _walk_scope(stmts):
+    """Every simple statement and nested def of a function body, in source order."""
+    for s in stmts:
+        if isinstance(s, gast.If):
+            yield from _walk_scope(s.body + s.orelse)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _walk_scope(s.body)
+        else:
+            yield s
+
+
 def later_stores(fndef):
     """``{id(stmt): names}``: the names that may be assigned (or written into) after
     ``stmt`` runs, in its own function: later statements, and the whole body of every loop

@@ -145,7 +145,9 @@ class _Anf(Expressions):
         t = s.target
         if isinstance(t, gast.Name):
             value = gast.BinOp(left=syntax.name(t.id), op=s.op, right=s.value)
-            return self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
+            out = self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
+            out[-1].inplace = True  # NumPy adds into an array in place (see aliases)
+            return out
         pre, index = self.index(t.slice)
         old = self.fresh()
         pre.append(syntax.assign(old, syntax.subscript(t.value, index)))

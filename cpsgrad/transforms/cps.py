@@ -18,7 +18,7 @@ import gast
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
-from cpsgrad.transforms.activity import later_stores, loads, stores
+from cpsgrad.transforms.activity import escapes, loads, stores
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import ControlFlow, Frame
 from cpsgrad.transforms.statements import ZERO, Statements
@@ -53,7 +53,11 @@ class _Cps(Statements, ControlFlow):
         self.owner, self.kind, self.active = {}, {}, set()
         self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
         self.local_fns = {}  # the value name of a nested def -> its LocalCallee
-        self.later = later_stores(fndef)
+        for stmt, fname, var in escapes(fndef)[:1]:
+            what = "the lambda" if fname.startswith("lambda_") else f"`{fname}`"
+            raise unit.error(fndef, stmt, f"{what} is passed on here, but `{var}`, which it "
+                                          f"reads, may change afterwards; pass `{var}` as an "
+                                          f"argument or bind it as a default (`{var}={var}`)")
         self.current_stmt = fndef
 
     # ----- values and adjoints -----
@@ -297,8 +301,8 @@ class _Cps(Statements, ControlFlow):
         return self.unit.user_function(self, func) if active else None
 
     def check_uses(self, s, env):
-        """Refuse a use of a nested def that would see other values than it captured: a
-        call after a name it reads changed, or passing it on while one may still change."""
+        """Refuse a call of a nested def after a name it reads changed: it would see another
+        value than the emitted code captured (passing it on is checked by ``escapes``)."""
         calls = {id(n.func) for n in gast.walk(s) if isinstance(n, gast.Call)}
         for n in gast.walk(s):
             callee = isinstance(n, gast.Name) and self.local_fns.get(env.get(n.id))
@@ -312,13 +316,6 @@ class _Cps(Statements, ControlFlow):
                     self.fail(f"{what} (defined on line {line}) reads `{changed[0]}`, which "
                               f"changed after the definition; pass `{changed[0]}` as an "
                               f"argument")
-            elif not isinstance(s, gast.FunctionDef):
-                later = sorted(set(callee.captured) & self.later.get(id(s), set()))
-                if later:
-                    self.fail(f"{what} (defined on line {line}) is passed on here, but "
-                              f"`{later[0]}`, which it reads, may change afterwards; pass "
-                              f"`{later[0]}` as an argument or bind it as a default "
-                              f"(`{later[0]}={later[0]}`)")
 
     def terminator(self, s, rest, frame, env, ctx):
         if isinstance(s, gast.Return):

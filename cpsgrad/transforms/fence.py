@@ -81,11 +81,32 @@ class _Fence(gast.NodeVisitor):
     def visit_FunctionDef(self, node):
         if node.decorator_list:
             self.fail(node, "decorators on nested functions are not supported")
+        self.check_writes_out(node, node.body)
         self.check(node)
+
+    def check_writes_out(self, node, body):
+        """A nested function may not change the enclosing function's values in place: the
+        enclosing adjoint follows its own names and would miss the write."""
+        own = {n.id for b in body for n in gast.walk(b)
+               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        own |= {a.id for a in node.args.args}
+        for n in (n for b in body for n in gast.walk(b)):
+            target = None
+            if isinstance(n, (gast.Assign, gast.AugAssign)):
+                ts = n.targets if isinstance(n, gast.Assign) else [n.target]
+                target = next((t.value for t in ts if isinstance(t, gast.Subscript)), None)
+            elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                    and n.func.attr in MUTATORS:
+                target = n.func.value
+            if isinstance(target, gast.Name) and target.id not in own:
+                self.fail(n, f"a nested function changes `{target.id}` of the enclosing "
+                             f"function in place, which the gradient cannot follow; return "
+                             f"the new value instead")
 
     def visit_Lambda(self, node):
         if node.args.vararg or node.args.kwarg:
             self.fail(node, "lambdas with *args or **kwargs are not supported")
+        self.check_writes_out(node, [node.body])
         self.visit(node.body)
 
     def visit_For(self, node):
