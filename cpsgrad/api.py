@@ -1,4 +1,4 @@
-"""The public functions: grad, value_and_grad, vjp, show_source, stages."""
+"""The public functions: grad, value_and_grad, vjp, show_source, emitted_file, stages."""
 
 import functools
 import inspect
@@ -68,8 +68,8 @@ class Gradient:
         return self.built[key]
 
     def example(self, args=()):
-        """The emitted adjoint for example ``args``; without any, the last one built, or
-        one for array arguments."""
+        """The emitted adjoint that a call with ``args`` runs; without any, the first one
+        built, or one for arrays of any shape."""
         if args:
             return self.built_for(self.arguments(args, {}))
         if self.built:
@@ -155,10 +155,24 @@ def vjp(fn, *args):
 
 
 def show_source(g, *args, wrt=0):
-    """The emitted adjoint module of gradient ``g`` (or of plain ``fn`` with ``wrt``)."""
+    """The emitted adjoint module of gradient ``g`` (or of plain ``fn`` with ``wrt``).
+
+    With ``args``, the module that ``g(*args)`` runs; its header names its file.
+    """
     if not isinstance(g, Gradient):
         g = Gradient(g, wrt)
     return g.example(args).source
+
+
+def emitted_file(g, *args, wrt=0):
+    """The path of the emitted module that ``g(*args)`` runs, for ``break path:line`` in pdb.
+
+    ``g`` is a gradient function, or a plain function with ``wrt``; without ``args``, the
+    file ``show_source(g)`` shows.
+    """
+    if not isinstance(g, Gradient):
+        g = Gradient(g, wrt)
+    return g.example(args).function.__code__.co_filename
 
 
 def stages(fn, *args, wrt=0):

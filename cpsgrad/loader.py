@@ -3,7 +3,8 @@
 Loading from a file makes ``co_filename`` point at it, so pdb, ``breakpoint()`` and IDE
 breakpoints work. The folder is ``$CPSGRAD_CACHE_DIR`` or ``~/.cache/cpsgrad``; a file is
 named after the function and a digest of its content, so it is reused while the source is
-unchanged and a new one appears when the function changes.
+unchanged and a new one appears when the function changes. Its docstring ends with a line
+naming the file (``Loaded from: ...``).
 """
 
 import hashlib
@@ -19,10 +20,16 @@ def cache_dir():
     return path
 
 
-def load(source, stem, namespace):
-    """Import ``source`` as a module whose globals start as ``namespace``."""
-    digest = hashlib.sha1(source.encode()).hexdigest()[:10]  # noqa: S324 (a file name)
+def load(doc, body, stem, namespace):
+    """Import the module with docstring ``doc`` and code ``body``, its globals starting as
+    ``namespace``: ``(module, source)``.
+
+    The file is named after a digest of ``doc`` and ``body``; the docstring then gets a last
+    line naming that file, so whoever reads the source knows which file runs.
+    """
+    digest = hashlib.sha1((doc + body).encode()).hexdigest()[:10]  # noqa: S324 (a file name)
     path = cache_dir() / f"{stem}_{digest}.py"
+    source = f'"""{doc}Loaded from: {path}\n"""\n\n\n{body}'
     if not path.exists() or path.read_text(encoding="utf-8") != source:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(source, encoding="utf-8")
@@ -31,4 +38,4 @@ def load(source, stem, namespace):
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(namespace)
     spec.loader.exec_module(module)
-    return module
+    return module, source

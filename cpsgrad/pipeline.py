@@ -48,21 +48,20 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None):
     """
     unit = Unit(registry or default_registry)
     entry = unit.request(fn, tuple(active), tuple(kinds), patterns)
-    header = (f'"""Adjoint of {unit.sources[fn].name}() from '
-              f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
-              f"emitted by cpsgrad.\n\n"
-              f"Differentiated with respect to: "
-              f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
-              f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n"""\n')
+    doc = (f"Adjoint of {unit.sources[fn].name}() from "
+           f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
+           f"emitted by cpsgrad.\n\n"
+           f"Differentiated with respect to: "
+           f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
+           f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n')
     tree = syntax.module(unit.body)
     if os.environ.get("CPSGRAD_OPTIMIZE", "1") != "0":
         tree = optimize(tree)
     if check_nans:
         tree = debug.insert_checks(tree, unit.bind("check_finite", runtime.check_finite))
     body = codegen.to_source(tree)
-    source = header + "\n\n" + body
     stem = f"{fn.__name__}_adjoint" + ("_checked" if check_nans else "")
-    module = loader.load(source, stem, unit.ns.objects)
+    module, source = loader.load(doc, body, stem, unit.ns.objects)
     return Built(source, getattr(module, entry), unit.stages, entry)
 
 

@@ -3,7 +3,6 @@
 import linecache
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,8 @@ import pytest
 
 import cpsgrad
 from cpsgrad import __main__ as cli
+from cpsgrad import loader
+from tests.test_doc_blocks import blocks, code_view
 
 ROOT = Path(__file__).parent.parent
 
@@ -87,57 +88,100 @@ def test_cli_show_and_stages(capsys):
     assert "anf ----" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("missing.py:f", "no such file"),
-    ("examples/quickstart.py:nope", "defines no function"),
-    ("examples/quickstart.py", "expected path/to/file.py:function"),
-])
-def test_cli_errors(target, message):
-    result = subprocess.run([sys.executable, "-m", "cpsgrad", "show", target], cwd=ROOT,
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.py:f"], "no such file"),
+    (["examples/quickstart.py:nope"], "defines no function 'nope'"),
+    (["examples/quickstart.py"], "expected path/to/file.py:function"),
+    (["examples/quickstart.py:loss", "--wrt", "Q"], "wrt='Q' names no parameter of loss"),
+    (["examples/quickstart.py:loss", "--wrt", "0,Q"], "wrt='Q' names no parameter of loss"),
+    (["examples/quickstart.py:loss", "--wrt", "4"], "wrt=4 is out of range: loss() has 4"),
+    (["examples/quickstart.py:loss", "--wrt", "-5"], "wrt=-5 is out of range"),
+], ids=["no-file", "no-function", "no-colon", "wrt-name", "wrt-tuple", "wrt-index",
+        "wrt-negative"])
+def test_cli_errors_are_one_line(args, message):
+    result = subprocess.run([sys.executable, "-m", "cpsgrad", "show", *args], cwd=ROOT,
                             capture_output=True, text=True, check=False)
-    assert result.returncode != 0
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("cpsgrad: ")
     assert message in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr  # no traceback
 
 
-PDB_SCRIPT = textwrap.dedent("""
-    import numpy as np
-    import cpsgrad
+def test_cli_transform_error_is_located_without_a_traceback(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(x):\n    try:\n        return x * x\n    finally:\n        pass\n")
+    result = subprocess.run([sys.executable, "-m", "cpsgrad", "show", f"{bad}:f"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f'File "{bad}", line 2' in result.stderr
+    assert "TransformError: in f(): `try` statements are not supported" in result.stderr
 
-    def rnn(x, W):
-        h = x
-        for t in range(3):
-            h = np.tanh(W @ h)
-        return np.sum(h * h)
 
+def rnn(x, W):
+    h = x
+    for _ in range(3):
+        h = np.tanh(W @ h)
+    return np.sum(h * h)
+
+
+def files_run(g, *args):
+    ran = set()
+
+    def tracer(frame, event, arg):
+        ran.add(frame.f_code.co_filename)
+
+    sys.setprofile(tracer)
+    try:
+        g(*args)
+    finally:
+        sys.setprofile(None)
+    return ran
+
+
+@pytest.mark.parametrize("args", [
+    (np.ones(3) / 2, np.eye(3) * 0.9),
+    (np.ones((3, 4)) / 2, np.eye(3) * 0.9),
+    (np.ones((3, 1)) / 2, np.eye(3) * 0.9),
+], ids=["vector", "matrix", "length-one-axis"])
+def test_emitted_file_is_the_file_that_runs(args):
     g = cpsgrad.grad(rnn, wrt=(0, 1))
-    g(np.ones(3) / 2, np.eye(3) * 0.9)
-    fn = next(iter(g.built.values())).function
-    lines = open(fn.__code__.co_filename).read().splitlines()
-    target = next(i + 1 for i, l in enumerate(lines) if "W_bar +=" in l)
-    print("BREAK", fn.__code__.co_filename, target, flush=True)
-    import pdb
-    pdb.Pdb().runcall(g, np.ones(3) / 2, np.eye(3) * 0.9)
-""")
+    any_shape = cpsgrad.emitted_file(g)  # before any call: the adjoint for any shape
+    path = cpsgrad.emitted_file(g, *args)  # what the debugging recipe asks for
+    assert path != any_shape  # shape facts made it a different module
+    assert f"Loaded from: {path}\n" in cpsgrad.show_source(g, *args)
+    ran = files_run(g, *args)
+    assert path in ran
+    assert any_shape not in ran
+    assert cpsgrad.emitted_file(rnn, *args, wrt=(0, 1)) == path  # same source, same file
 
 
-def test_pdb_stops_inside_the_emitted_file(tmp_path):
+def test_the_suite_does_not_write_into_the_home_cache():
+    home_cache = Path.home() / ".cache" / "cpsgrad"
+    assert loader.cache_dir().resolve() != home_cache.resolve()
+
+
+def test_pdb_recipe_of_the_docs_stops_inside_the_emitted_file(tmp_path):
+    """docs/debugging.md's blocks, run as a script, with what its recipe says to type."""
     pexpect = pytest.importorskip("pexpect")
-    script = tmp_path / "debug_me.py"
-    script.write_text(PDB_SCRIPT)
+    page = ROOT / "docs" / "debugging.md"
+    script = tmp_path / "debugging.py"  # the page's code at the page's line numbers
+    script.write_text(code_view(page, blocks(page)))
     child = pexpect.spawn(sys.executable, [str(script)], cwd=str(ROOT), encoding="utf-8",
                           timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
                                            "CPSGRAD_CACHE_DIR": str(tmp_path / "cache")})
-    child.expect(r"BREAK (\S+) (\d+)")
-    filename, line = child.match.group(1), child.match.group(2)
+    child.expect(r"(break \S+:\d+)\r?\n")
+    command = child.match.group(1)
     child.expect(r"\(Pdb\) ")
-    child.sendline(f"break {filename}:{line}")
+    child.sendline(command)
     child.expect(r"Breakpoint 1 at .*\n")
     child.expect(r"\(Pdb\) ")
     child.sendline("continue")
     child.expect(r"W_bar \+=")
     child.expect(r"\(Pdb\) ")
-    child.sendline("p t0_bar.shape, h2.shape")
-    child.expect(r"\(\(3,\), \(3,\)\)")
+    child.sendline("p t0_bar.shape, h2.shape, W_bar.shape")
+    child.expect(r"\(\(3,\), \(3,\), \(3, 3\)\)")
     child.expect(r"\(Pdb\) ")
     child.sendline("where")
     child.expect(r"loop_\d+")

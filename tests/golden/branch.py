@@ -2,6 +2,7 @@
 
 Differentiated with respect to: x.
 Free names are bound by the loader: np, repeat_to_match.
+Loaded from: $CPSGRAD_CACHE_DIR/branch_adjoint_fab070d6f2.py
 """
 
 

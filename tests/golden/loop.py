@@ -2,6 +2,7 @@
 
 Differentiated with respect to: x, W.
 Free names are bound by the loader: matmul_vjp_x, matmul_vjp_y, np, repeat_to_match, unbroadcast, zeros_like.
+Loaded from: $CPSGRAD_CACHE_DIR/loop_adjoint_500ada314b.py
 """
 
 

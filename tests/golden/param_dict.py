@@ -2,6 +2,7 @@
 
 Differentiated with respect to: params.
 Free names are bound by the loader: add_item, item_bar, matmul_vjp_x, np, repeat_to_match, unbroadcast.
+Loaded from: $CPSGRAD_CACHE_DIR/param_dict_adjoint_65e42b6d2f.py
 """
 
 

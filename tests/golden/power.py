@@ -2,6 +2,7 @@
 
 Differentiated with respect to: x.
 Free names are bound by the loader: unbroadcast, zeros_like.
+Loaded from: $CPSGRAD_CACHE_DIR/power_adjoint_1dfb6d33ee.py
 """
 
 

@@ -2,6 +2,7 @@
 
 Differentiated with respect to: x, y.
 Free names are bound by the loader: np, repeat_to_match, unbroadcast.
+Loaded from: $CPSGRAD_CACHE_DIR/straight_line_adjoint_7dbf590259.py
 """
 
 

@@ -2,6 +2,7 @@
 
 Differentiated with respect to: x.
 Free names are bound by the loader: np, repeat_to_match, unbroadcast, zeros_like.
+Loaded from: $CPSGRAD_CACHE_DIR/while_break_adjoint_fe8341c61b.py
 """
 
 
