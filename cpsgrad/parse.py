@@ -1,17 +1,24 @@
 """Stage 1: a Python function → its gast tree, plus an explicit namespace of free names.
 
-Entry point: ``parse(fn) -> Source``. Free names are resolved against the function's
-closure cells, then its globals, then builtins; the user's globals are never mutated.
+Entry point: ``parse(fn) -> Source``. Free names are resolved against the imports at the
+top level of the function's body, then its closure cells, then its globals, then builtins;
+the user's globals are never mutated.
+
+An ``import`` statement at the top level of the body (a notebook habit) is run here, once,
+and removed from the tree: the names it binds are then resolved like globals. One that
+fails is listed in ``Source.import_failures``, for the fence to report.
 """
 
 import ast
 import builtins
+import importlib
 import inspect
 import linecache
 import textwrap
 
 import gast
 
+from cpsgrad import syntax
 from cpsgrad.errors import TransformError
 
 
@@ -25,6 +32,8 @@ class Source:
         self.filename = filename
         self.line_offset = line_offset    # add to a tree lineno to get the file's line
         self.lines = lines                # the dedented source lines of the function
+        self.imports = {}                 # name -> (object, the import statement)
+        self.import_failures = []         # (import statement, why it failed)
 
     def source_line(self, lineno):
         if lineno is None or not 1 <= lineno <= len(self.lines):
@@ -36,6 +45,8 @@ class Source:
 
     def resolve(self, name):
         """The object a free name refers to now: ``(True, obj)`` or ``(False, None)``."""
+        if name in self.imports:
+            return True, self.imports[name][0]
         code = self.fn.__code__
         if name in code.co_freevars and self.fn.__closure__:
             cell = self.fn.__closure__[code.co_freevars.index(name)]
@@ -78,7 +89,46 @@ def parse(fn):
         if not isinstance(tree, gast.FunctionDef):
             raise TransformError(f"cannot find the definition of {name}()", filename, first)
         tree.decorator_list = []
-    return Source(fn, tree, filename, first - 1, text.splitlines())
+    source = Source(fn, tree, filename, first - 1, text.splitlines())
+    _run_imports(source)
+    return source
+
+
+def _run_imports(source):
+    """Run the imports at the top level of the body, bind their names, drop them."""
+    kept = []
+    for stmt in source.tree.body:
+        if not isinstance(stmt, (gast.Import, gast.ImportFrom)):
+            kept.append(stmt)
+            continue
+        try:
+            for alias in stmt.names:
+                name, obj = _imported(source.fn, stmt, alias)
+                source.imports[name] = (obj, stmt)
+        except (ImportError, TypeError, ValueError) as exc:  # as `import` would raise
+            source.import_failures.append((stmt, str(exc)))
+    source.tree.body = kept or [syntax.pass_()]
+
+
+def _imported(fn, stmt, alias):
+    """``(name bound, object)`` for one ``alias`` of an import statement, as Python binds."""
+    if isinstance(stmt, gast.Import):
+        if alias.asname:
+            return alias.asname, importlib.import_module(alias.name)
+        importlib.import_module(alias.name)
+        top = alias.name.split(".")[0]
+        return top, importlib.import_module(top)
+    package = fn.__globals__.get("__package__") or fn.__globals__.get("__name__")
+    module = importlib.import_module("." * stmt.level + (stmt.module or ""), package)
+    try:
+        obj = getattr(module, alias.name)
+    except AttributeError:
+        try:
+            obj = importlib.import_module(f"{module.__name__}.{alias.name}")
+        except ImportError:
+            raise ImportError(f"cannot import name {alias.name!r} from "
+                              f"{module.__name__!r}") from None
+    return alias.asname or alias.name, obj
 
 
 def _lambda_tree(fn, text, filename, first):

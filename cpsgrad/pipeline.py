@@ -31,7 +31,9 @@ from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
 LOWERED = {"append": runtime.append,  # helpers the ANF and aliases stages write calls to
-           "no_inplace": runtime.no_inplace}
+           "appended": runtime.append,  # a comprehension's own list (anf_sugar)
+           "no_inplace": runtime.no_inplace,
+           "with_enter": runtime.with_enter, "with_exit": runtime.with_exit}
 MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 

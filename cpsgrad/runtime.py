@@ -7,6 +7,7 @@ never ``None``: the code generator tracks zeros statically.
 
 import contextlib
 import sys
+import threading
 
 import numpy as np
 
@@ -380,3 +381,71 @@ def _sparse_item(x, idx):
     if isinstance(idx, (int, np.integer)):
         return True
     return isinstance(idx, np.ndarray) and idx.ndim == 1 and idx.dtype.kind in "iu"
+
+
+# ----- `with` blocks (transforms/anf_sugar.py lowers them to these calls) ---------------
+# The emitted forward code enters and leaves a context manager with two calls; the rest of
+# the program runs inside the continuation called from the `with` body, so no `try` there
+# could tell an error of the body from one raised later. Instead each thread keeps the
+# managers entered and not yet left: around a run, ``exits_on_error`` gives those still
+# open `__exit__(type, exc, tb)` (innermost first) when the run raises. A manager left
+# normally is no longer listed, so an error raised after its block never reaches it.
+
+_OPEN = threading.local()
+
+
+def _entered():
+    if not hasattr(_OPEN, "managers"):
+        _OPEN.managers = []  # (manager, its type's __exit__), innermost last
+    return _OPEN.managers
+
+
+def with_enter(manager):
+    """``with manager:`` — ``type(manager).__enter__(manager)``, as Python calls it."""
+    kind = type(manager)
+    if not (hasattr(kind, "__enter__") and hasattr(kind, "__exit__")):
+        raise TypeError(f"{kind.__name__!r} object does not support the context manager "
+                        f"protocol")
+    value = kind.__enter__(manager)
+    _entered().append((manager, kind.__exit__))
+    return value
+
+
+def with_exit(manager):
+    """The end of ``manager``'s block, left normally: ``__exit__(None, None, None)``."""
+    entered = _entered()
+    i = max(i for i, (m, _exit) in enumerate(entered) if m is manager)
+    _manager, exit_ = entered.pop(i)
+    exit_(manager, None, None, None)
+
+
+@contextlib.contextmanager
+def exits_on_error():
+    """Around a run of emitted code: when it raises, each context manager it entered and
+    did not leave gets ``__exit__(type, exc, tb)``, innermost first, as Python would (an
+    error raised by one ``__exit__`` is what the next one sees, and what propagates)."""
+    entered = _entered()
+    depth, error = len(entered), None
+    try:
+        yield
+    except BaseException as exc:
+        error = _exit_all(entered, depth, exc)
+        if error is exc:
+            raise
+    if error is not None:
+        raise error
+
+
+def _exit_all(entered, depth, error):
+    while len(entered) > depth:
+        manager, exit_ = entered.pop()
+        try:
+            suppressed = exit_(manager, type(error), error, error.__traceback__)
+        except BaseException as raised:  # it replaces the error, as in Python
+            error = raised
+            continue
+        if suppressed and hasattr(error, "add_note"):
+            error.add_note(f"cpsgrad: {type(manager).__name__}.__exit__ returned True to "
+                           f"suppress this exception, which a gradient cannot do (its forward "
+                           f"pass cannot go on after the `with` block)")
+    return error

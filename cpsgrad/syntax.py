@@ -90,6 +90,25 @@ def if_(test, body, orelse=()):
     return gast.If(test=as_expr(test), body=list(body) or [gast.Pass()], orelse=list(orelse))
 
 
+def for_(target_, iter_, body):
+    return gast.For(target=target(target_), iter=as_expr(iter_), body=list(body) or [pass_()],
+                    orelse=[], type_comment=None)
+
+
+def listcomp(elt, generators):
+    """``[elt for ...]`` from a comprehension's (or a generator expression's) parts."""
+    return gast.ListComp(elt=as_expr(elt), generators=copy.deepcopy(generators))
+
+
+def slice_(lower=None, upper=None):
+    return gast.Slice(lower=None if lower is None else as_expr(lower),
+                      upper=None if upper is None else as_expr(upper), step=None)
+
+
+def raise_(exc):
+    return gast.Raise(exc=as_expr(exc), cause=None)
+
+
 def ret(value=None):
     return gast.Return(value=None if value is None else as_expr(value))
 

@@ -17,9 +17,9 @@ def uses_try(x):
         return x
 
 
-def uses_with(x):
-    with open("f") as f:
-        return x * f
+def uses_generator_variable(x):
+    squares = (v * v for v in x)
+    return sum(squares)
 
 
 def uses_yield(x):
@@ -75,7 +75,7 @@ def wrong_keyword(x, y):
 
 @pytest.mark.parametrize(("fn", "message"), [
     (uses_try, "`try` statements are not supported"),
-    (uses_with, "`with` blocks are not supported"),
+    (uses_generator_variable, "generator expression is supported only as the argument"),
     (uses_yield, "generators (`yield`) are not supported"),
     (uses_global, "`global` is not supported"),
     (uses_class, "class definitions inside a differentiated function"),

@@ -16,26 +16,32 @@ Entry point: ``anf(fndef, namer) -> fndef`` (a new tree). Output grammar, enforc
     atom   := Name | Constant | ref
     ref    := a dotted path rooted at a free (non-local) name, e.g. np.linalg.norm
 
-``x.append(v)`` becomes ``x = append(x, v)``; augmented assignment, multiple and
-tuple targets, conditional expressions, short-circuit ``and``/``or``, lambdas and list
-comprehensions are lowered to the forms above. Loops over anything but a ``range`` with
-a constant step become index loops over a range.
+``x.append(v)`` becomes ``x = append(x, v)``; augmented assignment, multiple, tuple and
+starred targets, conditional expressions, short-circuit ``and``/``or``, lambdas,
+comprehensions, generator arguments and ``with`` blocks are lowered to the forms above
+(``anf_sugar``). Loops over anything but a ``range`` with a constant step become index
+loops over a range.
 """
 
 import gast
 
 from cpsgrad import syntax
 from cpsgrad.transforms.anf_expr import Expressions
+from cpsgrad.transforms.anf_sugar import Sugar
 
 RANGE_DEFAULTS = (0, None, 1)  # range(start, stop, step)
 
 
 def local_names(fndef):
-    """Parameters and assigned names of ``fndef`` (not of nested functions)."""
+    """Parameters and assigned names of ``fndef`` (not of nested functions, nor the
+    variables of comprehensions, which have their own scope)."""
     names = {a.id for a in fndef.args.args}
     stack = list(fndef.body)
     while stack:
         node = stack.pop()
+        if isinstance(node, gast.comprehension):
+            stack.extend([node.iter, *node.ifs])
+            continue
         if isinstance(node, (gast.FunctionDef, gast.Lambda)):
             if isinstance(node, gast.FunctionDef):
                 names.add(node.name)
@@ -51,10 +57,11 @@ def anf(fndef, namer):
     return _Anf(namer, local_names(fndef)).function(fndef)
 
 
-class _Anf(Expressions):
+class _Anf(Sugar, Expressions):
     def __init__(self, namer, locals_):
         self.namer = namer
         self.locals = locals_
+        self.open, self.loop_depth = [], 0  # `with` blocks open here (anf_sugar)
         for n in locals_:
             namer.reserve(n)
 
@@ -95,7 +102,8 @@ class _Anf(Expressions):
         out = []
         if len(s.targets) == 1 and isinstance(s.targets[0], (gast.Tuple, gast.List)) \
                 and isinstance(s.value, (gast.Tuple, gast.List)) \
-                and len(s.value.elts) == len(s.targets[0].elts):
+                and len(s.value.elts) == len(s.targets[0].elts) \
+                and not any(isinstance(e, gast.Starred) for e in s.targets[0].elts):
             return out + self.unpack_literal(s.targets[0], s.value)
         pre, value = self.atom(s.value)
         out += pre
@@ -124,6 +132,8 @@ class _Anf(Expressions):
         if isinstance(t, gast.Name):
             return [syntax.assign(t.id, value)]
         if isinstance(t, (gast.Tuple, gast.List)):
+            if any(isinstance(e, gast.Starred) for e in t.elts):
+                return self.store_starred(t, value)
             out = []
             for i, e in enumerate(t.elts):
                 if isinstance(e, gast.Name):
@@ -171,10 +181,8 @@ class _Anf(Expressions):
         return [*pre, syntax.expr_stmt(rhs)]
 
     def stmt_return(self, s):
-        if s.value is None:
-            return [syntax.ret(syntax.const(None))]
-        pre, a = self.atom(s.value)
-        return [*pre, syntax.ret(a)]
+        pre, a = self.atom(syntax.const(None) if s.value is None else s.value)
+        return [*pre, *self.exits(False), syntax.ret(a)]
 
     def stmt_if(self, s):
         pre, test = self.test(s.test)
@@ -186,7 +194,8 @@ class _Anf(Expressions):
         if not (isinstance(test, gast.Constant) and test.value is True):
             stop = test.operand if isinstance(test, gast.UnaryOp) else syntax.not_(test)
             body = [*pre, syntax.if_(stop, [gast.Break()])]
-        loop = gast.While(test=syntax.const(True), body=body + self.block(s.body), orelse=[])
+        loop = gast.While(test=syntax.const(True), body=body + self.loop_block(s.body),
+                          orelse=[])
         return [loop]
 
     def stmt_for(self, s):
@@ -202,7 +211,8 @@ class _Anf(Expressions):
             if isinstance(args[2], gast.Constant) and isinstance(args[2].value, int) \
                     and args[2].value != 0:
                 pre, atoms = self.atoms(args[:2])
-                return [*pre, self.range_loop(target.id, [*atoms, args[2]], self.block(s.body))]
+                return [*pre, self.range_loop(target.id, [*atoms, args[2]],
+                                              self.loop_block(s.body))]
         return self.index_loop(s)
 
     def range_loop(self, var, args, body):
@@ -219,7 +229,7 @@ class _Anf(Expressions):
         head += self.stmt_assign(gast.Assign(targets=[s.target], value=value))
         for h in head:
             h.lineno, h.col_offset = s.lineno, s.col_offset
-        body = self.block(head) + self.block(s.body)
+        body = self.loop_block(head + s.body)
         return [*pre, self.range_loop(i, [syntax.const(0), syntax.name(n), syntax.const(1)], body)]
 
     def element(self, it, i):

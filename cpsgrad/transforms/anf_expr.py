@@ -1,6 +1,6 @@
 """Expressions of the ANF stage: nested expressions → atoms and one-operation right-hand
-sides, with lowering of conditional expressions, ``and``/``or``, lambdas and list
-comprehensions. A mixin of ``anf._Anf`` (split out to keep each module readable).
+sides, with lowering of conditional expressions, ``and``/``or`` and lambdas. A mixin of
+``anf._Anf`` (split out to keep each module readable).
 """
 
 import gast
@@ -22,6 +22,8 @@ class Expressions:
         if isinstance(e, SIMPLE) or self.is_ref(e):
             return [], e
         pre, rhs = self.rhs(e)
+        if isinstance(rhs, gast.Name):  # a lowered expression's fresh temporary
+            return pre, rhs
         tmp = self.fresh()
         return [*pre, syntax.assign(tmp, rhs)], syntax.name(tmp)
 
@@ -64,11 +66,11 @@ class Expressions:
         elif not (isinstance(func, gast.Name) or self.is_ref(func)):
             more, func = self.atom(func)
             pre += more
-        more, args = self.atoms(e.args)
+        more, args = self.atoms([self.call_argument(func, a) for a in e.args])
         pre += more
         kws = {}
         for kw in e.keywords:
-            more, kws[kw.arg] = self.atom(kw.value)
+            more, kws[kw.arg] = self.atom(self.call_argument(func, kw.value))
             pre += more
         return pre, syntax.call(func, args, kws)
 
@@ -147,21 +149,6 @@ class Expressions:
                 n.lineno, n.col_offset = e.lineno, e.col_offset
         self.locals.add(fname)
         return self.stmt_functiondef(fn), syntax.name(fname)
-
-    def rhs_listcomp(self, e):
-        tmp = self.fresh()
-        gen = e.generators[0]
-        inner = [syntax.expr_stmt(syntax.call(syntax.attr(tmp, "append"), [e.elt]))]
-        for cond in reversed(gen.ifs):
-            inner = [syntax.if_(cond, inner)]
-        loop = gast.For(target=gen.target, iter=gen.iter, body=inner, orelse=[],
-                        type_comment=None)
-        for n in gast.walk(loop):
-            if isinstance(n, gast.stmt | gast.expr) and not hasattr(n, "lineno"):
-                n.lineno, n.col_offset = e.lineno, e.col_offset
-        self.locals.add(tmp)
-        self.locals |= {n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)}
-        return [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)], syntax.name(tmp)
 
     def test(self, e):
         """A branch test: kept readable (``x > 0``) when it is a comparison of atoms."""

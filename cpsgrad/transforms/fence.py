@@ -1,8 +1,9 @@
 """Stage 2: reject the Python that cpsgrad cannot differentiate, with a located error.
 
 Entry point: ``fence(source)``. One message per construct (a message catalogue, after
-pyflakes); the first unsupported construct raises ``TransformError`` with its file,
-line, column and source line.
+pyflakes). Every unsupported construct of the function is reported, in source order, in
+one ``TransformError`` located at the first (file, line, column and source line); the
+others follow on one line each.
 """
 
 import gast
@@ -10,9 +11,10 @@ import gast
 from cpsgrad.errors import located
 
 MESSAGES = {
-    gast.Try: "`try` statements are not supported; move the error handling outside the "
-              "differentiated function",
-    gast.With: "`with` blocks are not supported inside a differentiated function",
+    gast.Try: "`try` statements are not supported: in the emitted code the rest of the "
+              "function runs inside the `try` body (continuation-passing style), so a handler "
+              "would also catch errors raised after the `try` statement; move the error "
+              "handling outside the differentiated function",
     gast.AsyncWith: "`async with` is not supported",
     gast.AsyncFor: "`async for` is not supported",
     gast.AsyncFunctionDef: "async functions are not supported",
@@ -24,17 +26,17 @@ MESSAGES = {
     gast.Delete: "`del` is not supported",
     gast.Global: "`global` is not supported: pass the value in as an argument and return it",
     gast.Nonlocal: "`nonlocal` is not supported: return the new value instead",
-    gast.Import: "imports inside a differentiated function are not supported; import at "
-                 "module level",
-    gast.ImportFrom: "imports inside a differentiated function are not supported; import at "
-                     "module level",
+    gast.Import: "an import inside a block or a nested function is not supported; put it at "
+                 "the top level of the function body, or at module level",
+    gast.ImportFrom: "an import inside a block or a nested function is not supported; put it "
+                     "at the top level of the function body, or at module level",
     gast.NamedExpr: "assignment expressions (`:=`) are not supported",
-    gast.GeneratorExp: "generator expressions are not supported; build a list with a loop",
-    gast.SetComp: "set comprehensions are not supported",
-    gast.DictComp: "dict comprehensions are not supported; build the dict with a loop",
+    gast.GeneratorExp: "a generator expression is supported only as the argument of a call "
+                       "(`sum(x * x for x in xs)`); to keep one, build a list "
+                       "(`[x * x for x in xs]`)",
     gast.Match: "`match` statements are not supported; use if/elif",
-    gast.Starred: "star-arguments (`*args`) are not supported; pass arguments explicitly",
 }
+STARRED = "star-arguments (`*args`) are not supported; pass arguments explicitly"
 
 
 MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert",
@@ -42,25 +44,66 @@ MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend
 
 
 def fence(source, callee=False):
-    """Raise TransformError at the first construct of ``source.tree`` we cannot handle.
+    """Raise TransformError naming every construct of ``source.tree`` we cannot handle.
 
     A ``callee`` (a function called by the one differentiated) may not write into an item of
     an argument it has not rebound: the argument belongs to the caller, whose adjoint follows
     its own name and would miss the write.
     """
-    _Fence(source, callee).check(source.tree)
+    found = _Fence(source, callee)
+    found.imports(source)
+    found.check(source.tree)
+    if found.problems:
+        raise _report(source, found.problems)
+
+
+def _report(source, problems):
+    """One TransformError located at the first problem; the others listed by line."""
+    problems = sorted(problems, key=lambda p: (p[0] or 0, p[1] or 0, p[3]))
+    first = problems[0][2]
+    more = [f"\n  also line {source.file_line(line)}: {message}"
+            for line, _col, _node, message in problems[1:]]
+    return located(problems[0][3] + "".join(more), source, first)
+
+
+def _assigned(fndef):
+    """Parameters, names assigned and nested defs of ``fndef`` (comprehension variables and
+    nested functions' names are their own)."""
+    names, stack = {a.id for a in fndef.args.args}, list(fndef.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.comprehension)):
+            names |= {node.name} if isinstance(node, gast.FunctionDef) else set()
+            continue
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+        stack.extend(gast.iter_child_nodes(node))
+    return names
 
 
 class _Fence(gast.NodeVisitor):
     def __init__(self, source, callee):
-        self.source, self.borrowed = source, set()
+        self.source, self.borrowed, self.problems = source, set(), []
         if callee:
             rebound = {n.id for n in gast.walk(source.tree)
                        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
             self.borrowed = {a.id for a in source.tree.args.args} - rebound
 
     def fail(self, node, message):
-        raise located(message, self.source, node)
+        where = (getattr(node, "lineno", None), getattr(node, "col_offset", None))
+        if not any(p[:2] == where and p[3] == message for p in self.problems):
+            self.problems.append((*where, node, message))
+
+    def imports(self, source):
+        """The imports the parse stage ran: none may fail, none of their names may also be
+        a local name of the function (Python would rebind it; the gradient could not)."""
+        for stmt, why in source.import_failures:
+            self.fail(stmt, f"this import fails: {why}")
+        assigned = _assigned(source.tree)
+        for name, (_obj, stmt) in source.imports.items():
+            if name in assigned:
+                self.fail(stmt, f"`{name}` is imported here and also assigned in the function; "
+                                f"use another name for one of them")
 
     def check(self, fndef):
         args = fndef.args
@@ -76,6 +119,10 @@ class _Fence(gast.NodeVisitor):
         message = MESSAGES.get(type(node))
         if message:
             self.fail(node, message)
+        if isinstance(node, gast.Starred) and not isinstance(node.ctx, gast.Store):
+            self.fail(node, STARRED)
+        if isinstance(node, gast.comprehension) and node.is_async:
+            self.fail(node.target, "asynchronous comprehensions are not supported")
         super().generic_visit(node)
 
     def visit_FunctionDef(self, node):
@@ -141,7 +188,7 @@ class _Fence(gast.NodeVisitor):
             if not isinstance(t.value, gast.Name):
                 self.fail(t, "only writes into a named array or list (`x[i] = v`) are "
                              "supported")
-            if t.value.id in self.borrowed:
+            elif t.value.id in self.borrowed:
                 x = t.value.id
                 self.fail(t, f"`{x}[...] = ...` writes into the argument `{x}`, which belongs "
                              f"to the caller, whose gradient would miss the write; copy it "
@@ -151,7 +198,7 @@ class _Fence(gast.NodeVisitor):
             for e in t.elts:
                 self.check_target(e)
         elif isinstance(t, gast.Starred):
-            self.fail(t, "starred assignment targets (`a, *b = ...`) are not supported")
+            self.check_target(t.value)
 
     def visit_Call(self, node):
         func = node.func
@@ -161,9 +208,9 @@ class _Fence(gast.NodeVisitor):
             self.fail(node, f"`{x}.{func.attr}(...)` changes the argument `{x}`, which belongs "
                             f"to the caller, whose gradient would miss the change; work on a "
                             f"copy or return the new value")
-        self.generic_visit(node)
-
-    def visit_ListComp(self, node):
-        if len(node.generators) != 1 or node.generators[0].is_async:
-            self.fail(node, "list comprehensions with more than one `for` are not supported")
-        self.generic_visit(node)
+        self.visit(func)
+        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+            if isinstance(arg, gast.GeneratorExp):  # an argument: lowered to a list (anf)
+                super().generic_visit(arg)
+            else:
+                self.visit(arg)

@@ -1,0 +1,144 @@
+"""Python's conveniences, lowered by the ANF stage to statements the later stages know.
+
+A mixin of ``anf._Anf`` (split out to keep each module readable):
+
+* Comprehensions (any number of ``for``s and ``if``s, nested loops in order) become loops
+  building a fresh list, ``t = appended(t, item)`` (``runtime.append``: a new list, not a
+  write in place; no other name can hold ``t`` before it is complete, so, unlike a user's
+  ``xs.append``, it is not a write the aliases stage must follow). Their variables get
+  fresh names, so they neither leak into nor clobber the function's. ``{k: v for ...}``
+  is ``dict(pairs)``, ``{x for ...}`` is ``set(items)``.
+* A generator expression is allowed (by the fence) only as the argument of a call; its
+  items are computed before the call, into a list for the builtins that read all of an
+  iterable once (``sum``, ``max``, ``tuple``, ``str.join``, ...), and into a one-pass
+  ``iter(list)`` for any other callee (``next``, a user's function, ``np.stack``, which
+  refuses an iterator as it refuses a generator).
+* ``a, *rest = xs`` → ``t = list(xs)``, a length check (``ValueError`` as in Python), then
+  ``a = t[0]``, ``rest = t[1:]``.
+* ``with A as v: body`` → ``m = A; v = with_enter(m)``, the body, then ``with_exit(m)`` on
+  every path that leaves the body normally: falling through, ``break``/``continue`` out of
+  it, ``return`` (after its value is computed). ``runtime.with_enter``/``with_exit`` keep
+  the managers open in this thread, so that an error raised inside the body reaches their
+  ``__exit__`` (``runtime.exits_on_error``) and an error raised after it does not.
+"""
+
+import gast
+
+from cpsgrad import syntax
+
+CONSUMERS = {"sum", "min", "max", "any", "all", "tuple", "list", "sorted", "set", "frozenset",
+             "dict"}  # builtins that read all of an iterable once: a list is the same to them
+JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
+
+
+class Sugar:
+    # ----- comprehensions -----
+    def rhs_listcomp(self, e):
+        return self.comprehension(e, e.elt, None)
+
+    def rhs_setcomp(self, e):
+        return self.comprehension(e, e.elt, "set")
+
+    def rhs_dictcomp(self, e):
+        return self.comprehension(e, syntax.tuple_([e.key, e.value]), "dict")
+
+    def comprehension(self, e, item, convert):
+        """``t = []`` and the loops appending ``item`` to it; ``convert(t)`` if given."""
+        mapping, loops = {}, []
+        for gen in e.generators:
+            iter_ = syntax.rename(gen.iter, mapping)  # sees the earlier variables only
+            for n in gast.walk(gen.target):
+                if isinstance(n, gast.Name):
+                    mapping[n.id] = self.fresh(n.id)
+            loops.append((syntax.rename(gen.target, mapping), iter_,
+                          [syntax.rename(c, mapping) for c in gen.ifs]))
+        tmp = self.fresh()
+        inner = [syntax.assign(tmp, syntax.call("appended", [tmp, syntax.rename(item, mapping)]))]
+        for target, iter_, ifs in reversed(loops):
+            for cond in reversed(ifs):
+                inner = [syntax.if_(cond, inner)]
+            inner = [syntax.for_(target, iter_, inner)]
+        loop = syntax.located_copy(inner[0], e)
+        self.locals |= {tmp, *mapping.values()}
+        out = [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)]
+        return out, syntax.call(convert, [tmp]) if convert else syntax.name(tmp)
+
+    def call_argument(self, func, arg):
+        """A generator expression argument of a call to ``func``, as a list (see above)."""
+        if not isinstance(arg, gast.GeneratorExp):
+            return arg
+        items = syntax.located_copy(syntax.listcomp(arg.elt, arg.generators), arg)
+        whole = (isinstance(func, gast.Name) and func.id in CONSUMERS
+                 and func.id not in self.locals) or (isinstance(func, gast.Attribute)
+                                                     and func.attr == "join")
+        return items if whole else syntax.located_copy(syntax.call("iter", [items]), arg)
+
+    # ----- starred targets -----
+    def store_starred(self, t, value):
+        """``a, *rest, b = value``: a list of the items, checked long enough, sliced."""
+        star = next(i for i, e in enumerate(t.elts) if isinstance(e, gast.Starred))
+        before, after = star, len(t.elts) - star - 1
+        seq, n = self.fresh(), self.fresh("n")
+        out = [syntax.assign(seq, syntax.call("list", [value])),
+               syntax.assign(n, syntax.call("len", [seq]))]
+        if before + after:
+            error = syntax.call("ValueError", [syntax.const(
+                f"not enough values to unpack (expected at least {before + after})")])
+            out.append(syntax.if_(syntax.compare(n, gast.Lt, before + after),
+                                  [syntax.raise_(error)]))
+        parts = [(e, syntax.const(i)) for i, e in enumerate(t.elts[:star])]
+        parts.append((t.elts[star].value, syntax.slice_(before, -after if after else None)))
+        parts += [(e, syntax.const(i - after)) for i, e in enumerate(t.elts[star + 1:])]
+        for target, index in parts:
+            if isinstance(target, gast.Name):
+                out.append(syntax.assign(target.id, syntax.subscript(seq, index)))
+            else:
+                tmp = self.fresh()
+                out.append(syntax.assign(tmp, syntax.subscript(seq, index)))
+                out += self.store(target, syntax.name(tmp))
+        return out
+
+    # ----- with blocks -----
+    def stmt_with(self, s):
+        out, managers = [], []
+        for item in s.items:
+            pre, rhs = self.rhs(item.context_expr)
+            m = self.fresh("context")
+            self.locals.add(m)
+            out += [*pre, syntax.assign(m, rhs)]
+            enter = syntax.call("with_enter", [m])
+            if item.optional_vars is None:
+                out.append(syntax.expr_stmt(enter))
+            elif isinstance(item.optional_vars, gast.Name):
+                out.append(syntax.assign(item.optional_vars.id, enter))
+            else:
+                tmp = self.fresh()
+                out += [syntax.assign(tmp, enter),
+                        *self.store(item.optional_vars, syntax.name(tmp))]
+            managers.append(m)
+            self.open.append((m, self.loop_depth))
+        body = self.block(s.body)
+        del self.open[-len(managers):]
+        if not (body and isinstance(body[-1], JUMPS)):
+            body += [syntax.expr_stmt(syntax.call("with_exit", [m])) for m in reversed(managers)]
+        return out + body
+
+    def exits(self, loop_only):
+        """``with_exit`` calls for the blocks a jump leaves (innermost first): those opened
+        inside the current loop (``break``, ``continue``), or all (``return``)."""
+        return [syntax.expr_stmt(syntax.call("with_exit", [m])) for m, depth
+                in reversed(self.open) if not loop_only or depth == self.loop_depth]
+
+    def stmt_break(self, s):
+        return [*self.exits(True), s]
+
+    def stmt_continue(self, s):
+        return [*self.exits(True), s]
+
+    def loop_block(self, stmts):
+        """The body of a loop: ``break``/``continue`` in it leave only what it opens."""
+        self.loop_depth += 1
+        try:
+            return self.block(stmts)
+        finally:
+            self.loop_depth -= 1
