@@ -96,7 +96,7 @@ def comprehension_scope(x):
 
 def generator_consumers(x):
     doubled = tuple(v * 2.0 for v in x)
-    sines = list(np.sin(v) for v in x)
+    sines = list(np.sin(v) for v in x)  # noqa: C400 (as users write it)
     s = sorted(v ** 2 for v in x)
     lo = min(v for v in x)
     hi = max(np.cos(v) for v in x if v < 10.0)
@@ -202,8 +202,8 @@ def timed_step(x):
 def notebook_imports(x):
     import math
     import os.path
-    from math import pi as PI
-    scale = math.sqrt(2.0) * PI / len(os.path.sep)
+    from math import tau as turn
+    scale = math.sqrt(2.0) * turn / len(os.path.sep)
     return np.sum(np.tanh(x) * scale)
 
 
