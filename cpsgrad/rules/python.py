@@ -7,12 +7,13 @@ came from. ``max``/``min`` split the gradient evenly between tied positions, as 
 does; ``key=`` only chooses, so the gradient goes to the chosen item.
 """
 
+import functools
 import math
 
 import numpy as np
 
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import RECORDED, Recorded, append, rebuild, unbox, unbroadcast
+from cpsgrad.runtime import RECORDED, Recorded, append, item_bar, rebuild, unbox, unbroadcast
 
 defvjp, defnondiff, defvjp_argnum = R.defvjp, R.defnondiff, R.defvjp_argnum
 
@@ -168,6 +169,36 @@ R.defmethod("item", item)
 R.defmethod("tolist", tolist)
 defvjp(item, item_vjp)
 defvjp(tolist, lambda g, ans, x: tolist_vjp(g, x))
+
+# ----- methods of dicts and lists (cpsgrad.dispatch calls them when a value is neither
+# an array nor an object of a user class) -----
+def dict_get(d, key, default=None):
+    return d.get(key, default)
+
+
+def dict_copy(d):
+    return dict(d)
+
+
+def list_copy(xs):
+    return list(xs)
+
+
+BUILTIN_METHODS = {
+    dict: {"get": dict_get, "copy": dict_copy},
+    list: {"copy": list_copy, "index": list.index, "count": list.count},
+}
+defvjp(dict_get, lambda g, ans, d, key, default=None: item_bar(d, key, g) if key in d else None,
+       None, lambda g, ans, d, key, default=None: None if key in d else g)
+defvjp(dict_copy, lambda g, ans, d: g)
+defvjp(list_copy, lambda g, ans, xs: g)
+defnondiff(list.count)
+
+defvjp_argnum(functools.partial,
+              lambda argnum, g, ans, func, *args, **kw: None if argnum == 0 or g is None
+              else unbox(g.args[argnum - 1], args[argnum - 1]),
+              keywords=lambda name, g, ans, func, *args, **kw: None if g is None
+              else unbox(g.keywords.get(name), kw[name]))
 
 # ===================================================================================
 # the math module (floats)

@@ -37,7 +37,7 @@ def markdown(registry=default_registry):
     for fun, rule in registry.rules.items():
         name = qualified(fun)
         module = (getattr(fun, "__module__", None) or "builtins").split(".")[0]
-        if name.startswith(("cpsgrad.runtime.", "cpsgrad.rules.")) or module not in LIBRARIES:
+        if name.startswith("cpsgrad.") or module not in LIBRARIES:
             continue  # rules users registered for their own functions
         if rule.nondiff:
             nondiff.append(name)

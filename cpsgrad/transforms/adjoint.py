@@ -15,7 +15,7 @@ import operator
 import gast
 import numpy as np
 
-from cpsgrad import runtime, syntax
+from cpsgrad import dispatch, runtime, syntax
 from cpsgrad.errors import NoRuleError
 from cpsgrad.rules.registry import inline_form
 
@@ -53,17 +53,28 @@ def adjoint(rhs, ans, g, ctx):
                                    [syntax.subscript(g, k), v]))
                 for k, v in zip(rhs.keys, rhs.values, strict=True) if _active(ctx, v)]
     if isinstance(rhs, gast.Attribute):
-        fun = ctx.registry.attributes.get(rhs.attr, "unknown")
-        if fun is None:
-            return []
-        if fun == "unknown":
-            ctx.fail(f"no gradient rule for the attribute `.{rhs.attr}` of an array being "
-                     "differentiated")
-        return _apply(ctx, fun, [rhs.value], {}, ans, g, f".{rhs.attr}")
+        return _attribute(rhs, ans, g, ctx)
     if isinstance(rhs, gast.Call):
         return _call(rhs, ans, g, ctx)
     ctx.fail(f"cannot differentiate the expression `{type(rhs).__name__}`")
     return []
+
+
+def _attribute(rhs, ans, g, ctx):
+    """``x.attr``: an array attribute's rule (``.T``, ``.real``), or, for an object (a value
+    not known to be an array), the adjoint at attribute ``attr`` of the object's."""
+    fun = ctx.registry.attributes.get(rhs.attr, "unknown")
+    if ctx.kind(rhs.value.id) != "num":
+        if fun == "unknown":
+            return [(rhs.value.id, syntax.const(rhs.attr), syntax.name(g))]
+        return [(rhs.value.id, syntax.call(ctx.bind("attribute_vjp", dispatch.attribute_vjp),
+                                           [rhs.value, syntax.const(rhs.attr), g]))]
+    if fun is None:
+        return []
+    if fun == "unknown":
+        ctx.fail(f"no gradient rule for the attribute `.{rhs.attr}` of an array being "
+                 "differentiated")
+    return _apply(ctx, fun, [rhs.value], {}, ans, g, f".{rhs.attr}")
 
 
 def _binop(rhs, ans, g, ctx):
