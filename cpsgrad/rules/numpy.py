@@ -1223,7 +1223,7 @@ defvjp(np.atleast_3d,
 defvjp(np.copy, lambda g, ans, x, order="K", subok=False: g)
 defvjp(copy, lambda g, ans, x, order="C": g)
 defvjp(astype, lambda g, ans, x, dtype, order="K", casting="unsafe", subok=True, copy=True:
-       cast_like(np.real(g) if not np.iscomplexobj(x) else g, x))
+       cast_like(match_complex(x, g), x) if is_inexact(ans) else zeros_of(x))
 
 # ----- indexing and selection -----
 defvjp(np.take, lambda g, ans, x, indices, axis=None, out=None, mode="raise":
@@ -1372,5 +1372,15 @@ def array_vjp(g, x):
     return unbroadcast(g, x)
 
 
-defvjp(np.array, lambda g, ans, x: array_vjp(g, x))
-defvjp(np.asarray, lambda g, ans, x: array_vjp(g, x))
+def array_rule(g, ans, x, ndmin=0):
+    """Adjoint of ``np.array(x, dtype, ndmin=...)``: zero if the result holds integers."""
+    if not is_inexact(ans):
+        g = np.zeros(np.shape(ans))
+    if ndmin:
+        g = np.reshape(g, np.shape(np.asarray(x)))
+    return array_vjp(g, x)
+
+
+defvjp(np.array, lambda g, ans, x, dtype=None, copy=True, order="K", subok=False, ndmin=0:
+       array_rule(g, ans, x, ndmin))
+defvjp(np.asarray, lambda g, ans, a, dtype=None, order=None: array_rule(g, ans, a))

@@ -42,13 +42,19 @@ def qualified(fun):
     return f"{module}.{name}" if module else name
 
 
-def markdown(registry=default_registry):
-    diff, nondiff = [], []
+def library_rules(registry=default_registry):
+    """``(name, function, rule)`` for the functions of the libraries cpsgrad covers (not
+    the rules users registered for their own functions)."""
     for fun, rule in registry.rules.items():
         name = qualified(fun)
         module = (getattr(fun, "__module__", None) or "builtins").split(".")[0]
-        if name.startswith("cpsgrad.runtime.") or module not in LIBRARIES:
-            continue  # rules users registered for their own functions
+        if not name.startswith("cpsgrad.runtime.") and module in LIBRARIES:
+            yield name, fun, rule
+
+
+def markdown(registry=default_registry):
+    diff, nondiff = [], []
+    for name, _, rule in library_rules(registry):
         if rule.nondiff:
             nondiff.append(name)
         else:
