@@ -676,8 +676,9 @@ def pad_to_three(v):
 
 def diff_vjp(g, a, n=1, axis=-1, prepend=None, append=None):
     """Adjoint of ``np.diff``: ``n`` negated differences of ``g`` padded with zeros."""
+    zero = np.zeros((), float_dtype(g))
     for _ in range(n):
-        g = -np.diff(g, axis=axis, prepend=0, append=0)
+        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
     if prepend is None and append is None:
         return g
     start = 0 if prepend is None else (1 if np.ndim(prepend) == 0 else np.shape(prepend)[axis])
@@ -714,7 +715,7 @@ def stencil_transpose(g, h, edge_order):
     n = np.shape(g)[0]
     rows = np.arange(n)
     first = np.clip(rows - 1, 0, max(n - 3, 0))  # first column each row touches
-    out = np.zeros(np.shape(g), np.result_type(g, float))
+    out = np.zeros(np.shape(g), float_dtype(g))
     for r in range(3):
         coef = np.gradient((rows % 3 == r).astype(out.dtype), h, edge_order=edge_order)
         cols = first + (r - first) % 3
@@ -895,7 +896,8 @@ def fft_vjp(g, x, transform, s, axes, norm):
 
 def rfft_vjp(g, x, s, axes, norm):
     """Adjoint of ``rfftn``: the full transform of ``g`` zero-padded back to the
-    transform's sizes; the real part, as ``x`` is real."""
+    transform's sizes ``s`` (an int ``n`` for ``rfft``); the real part, as ``x`` is real."""
+    s = [s] if isinstance(s, int) else s
     axes = fft_axes(x, s, axes)
     sizes = list(s) if s is not None else [np.shape(x)[a] for a in axes]
     return np.real(fit_to(np.fft.fftn(g, s=sizes, axes=axes, norm=norm), x, axes))
@@ -904,13 +906,14 @@ def rfft_vjp(g, x, s, axes, norm):
 def irfft_vjp(g, x, s, axes, norm):
     """Adjoint of ``irfftn`` (a real-linear map): the inverse transform of ``g``, kept for
     the half-spectrum it reads, whose bins other than 0 and n/2 count twice."""
+    s = [s] if isinstance(s, int) else s
     axes = fft_axes(x, s, axes)
     sizes = list(s) if s is not None else [np.shape(x)[a] for a in axes[:-1]] + [
         2 * (np.shape(x)[axes[-1]] - 1)]
     n = sizes[-1]
     half = np.take(np.fft.ifftn(np.real(g), s=sizes, axes=axes, norm=norm),
                    np.arange(n // 2 + 1), axes[-1])
-    weights = np.full(n // 2 + 1, 2.0)
+    weights = np.full(n // 2 + 1, 2.0, np.real(half).dtype)
     weights[0] = 1.0
     if n % 2 == 0:
         weights[-1] = 1.0
@@ -936,7 +939,8 @@ def linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, *, argnum):
         acc = np.sum(g_samples * (t if argnum == 1 else 1.0 - t), axis=axis)
     if g_step is not None and div > 0:
         acc = acc + (g_step if argnum == 1 else -g_step) / div
-    return unbroadcast(acc, start if argnum == 0 else stop)
+    return cast_like(unbroadcast(acc, start if argnum == 0 else stop),
+                     start if argnum == 0 else stop)
 
 
 def arange_vjp(g, ans, *args, argnum, **kwargs):  # noqa: ARG001
@@ -1265,13 +1269,13 @@ defvjp(np.fft.fftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
 defvjp(np.fft.ifftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
        fft_vjp(g, a, np.fft.ifftn, s, axes, norm))
 defvjp(np.fft.rfft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
-       rfft_vjp(g, a, None if n is None else [n], [axis], norm))
+       rfft_vjp(g, a, n, [axis], norm))
 defvjp(np.fft.rfft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
        rfft_vjp(g, a, s, axes, norm))
 defvjp(np.fft.rfftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
        rfft_vjp(g, a, s, axes, norm))
 defvjp(np.fft.irfft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
-       irfft_vjp(g, a, None if n is None else [n], [axis], norm))
+       irfft_vjp(g, a, n, [axis], norm))
 defvjp(np.fft.irfft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
        irfft_vjp(g, a, s, axes, norm))
 defvjp(np.fft.irfftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
