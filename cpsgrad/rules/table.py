@@ -3,6 +3,7 @@
 A test fails when the committed table is stale.
 """
 
+import inspect
 import sys
 
 import numpy as np
@@ -52,6 +53,15 @@ def library_rules(registry=default_registry):
             yield name, fun, rule
 
 
+def inlinable(vjp):
+    """Whether the adjoint stage writes ``vjp`` into emitted code as an expression: one
+    expression, and no ``*args`` or ``**kwargs`` to bind."""
+    form = inline_form(vjp)
+    return bool(form) and not any(kind in (inspect.Parameter.VAR_POSITIONAL,
+                                           inspect.Parameter.VAR_KEYWORD)
+                                  for *_, kind in form[0])
+
+
 def markdown(registry=default_registry):
     diff, nondiff = [], []
     for name, _, rule in library_rules(registry):
@@ -59,7 +69,7 @@ def markdown(registry=default_registry):
             nondiff.append(name)
         else:
             args = ", ".join("yes" if v is not None else "no" for v in rule.vjps)
-            inlined = all(inline_form(v) for v in rule.vjps if v is not None)
+            inlined = all(inlinable(v) for v in rule.vjps if v is not None)
             diff.append(f"| `{name}` | {args} | {'inlined' if inlined else 'called'} |")
     methods = sorted(f"`.{m}()` → `{qualified(f)}`" for m, f in registry.methods.items())
     attrs = sorted(f"`.{a}`" + (f" → `{qualified(f)}`" if f else " (no gradient)")
