@@ -18,6 +18,7 @@ import pytest
 import cpsgrad
 from cpsgrad.rules import table
 from tests import systematic
+from tests.systematic_checks import CHECKS
 
 BUILTIN_SUM = "builtin sum() has no rule (builtins in rules/python.py are the lead's)"
 INDEX_TRICK = ("np.r_/np.c_ with an active value inside the index of an inactive object: "
@@ -39,13 +40,13 @@ def generated(tmp_path_factory):
     path = tmp_path_factory.mktemp("systematic") / "autograd_checks.py"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        calls = systematic.generate(systematic.CHECKS, path)
+        calls = systematic.generate(CHECKS, path)
     return path, calls, systematic.load(path, "autograd_checks")
 
 
 def params():
     out = []
-    for check in systematic.CHECKS:
+    for check in CHECKS:
         marks = ()
         reason = KNOWN_FAILURES.get(check.ident)
         if reason:
@@ -74,14 +75,14 @@ def test_cpsgrad_passes_autograds_check(check, generated):
 def test_recorded_count_is_measured():
     """docs/numpy.md states how many of autograd's checks pass; it must be this count."""
     measured = {}
-    for check in systematic.CHECKS:
+    for check in CHECKS:
         passed, total = measured.get(check.source, (0, 0))
         measured[check.source] = (passed + (check.ident not in KNOWN_FAILURES), total + 1)
     assert measured == table.AUTOGRAD_CHECKS
 
 
 def test_known_failures_name_real_checks():
-    idents = {check.ident for check in systematic.CHECKS}
+    idents = {check.ident for check in CHECKS}
     assert set(KNOWN_FAILURES) <= idents
 
 
@@ -96,7 +97,7 @@ def with_autograd(generated):
 
 
 @pytest.mark.parametrize("check", [pytest.param(c, id=f"{c.source[5:-3]}-{c.ident}")
-                                   for c in systematic.CHECKS])
+                                   for c in CHECKS])
 def test_autograd_passes_the_same_check(check, with_autograd):
     import autograd
 
