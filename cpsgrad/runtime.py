@@ -167,7 +167,11 @@ def gradient(g, like):
 
 
 def unbroadcast(g, x):
-    """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
+    """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape;
+    its real part if ``x`` is real (``x`` met a complex operand)."""
+    if (getattr(getattr(g, "dtype", None), "kind", None) == "c" or type(g) is complex) \
+            and not np.iscomplexobj(x):
+        g = np.real(g)
     shape = getattr(x, "shape", ())  # Python floats have no shape; numpy scalars have ()
     gshape = getattr(g, "shape", ())
     if gshape == shape:  # the common case, cheap for scalars too

@@ -164,7 +164,10 @@ defvjp(RECORDED[enumerate], lambda g, ans, x, start=0: as_adjoint_of(
 defvjp_argnum(RECORDED[zip], zip_vjp)
 defvjp_argnum(dict, dict_vjp,
               keywords=lambda name, g, ans, *args, **kwargs: unbox(g.get(name), kwargs[name]))
-defnondiff(round, print, str, repr, list.index, hasattr, callable, id, hash, format)
+defnondiff(round, print, list.index, hasattr, callable)
+defvjp(str, lambda g, ans, x: g)  # the way back to a number is float(), its inverse
+defvjp(repr, lambda g, ans, x: g)
+defvjp(getattr, lambda g, ans, obj, name, default=None: item_bar(obj, name, g))
 R.defmethod("item", item)
 R.defmethod("tolist", tolist)
 defvjp(item, item_vjp)
