@@ -100,7 +100,7 @@ class Gradient:
         n = len(set(self.indices))
         grads = (grads,) if n == 1 else tuple(grads)
         order = sorted(set(self.indices))
-        by_index = {i: runtime.unbox(g, args[i]) for i, g in zip(order, grads, strict=True)}
+        by_index = {i: runtime.gradient(g, args[i]) for i, g in zip(order, grads, strict=True)}
         result = by_index[self.indices[0]] if not isinstance(self.wrt, tuple) else \
             tuple(by_index[i] for i in self.indices)
         return out[0], result

@@ -7,6 +7,8 @@ per user function and set of active arguments; recursion finds its own entry), a
 answers the questions the cps stage asks about names and functions.
 """
 
+import copy
+import functools
 import inspect
 import os
 from pathlib import Path
@@ -42,14 +44,17 @@ class Built:
         self.source, self.function, self.stages, self.entry = source, function, stages, entry
 
 
-def build(fn, active, kinds, registry=None, check_nans=False, patterns=None):
+def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, callee=False,
+          returns_self=False):
     """Emit and load the adjoint of ``fn`` with parameters ``active`` (a tuple of bools).
 
     ``patterns`` are the shape patterns of the arguments (``transforms.shapes``). With
-    ``check_nans``, every emitted assignment is followed by a finiteness check.
+    ``check_nans``, every emitted assignment is followed by a finiteness check. A ``callee``
+    (called from emitted code, by ``dispatch``) may not change its arguments; with
+    ``returns_self`` (an ``__init__``), it returns its first argument, which it may change.
     """
-    unit = Unit(registry or default_registry)
-    entry = unit.request(fn, tuple(active), tuple(kinds), patterns)
+    unit = Unit(registry or default_registry, callee)
+    entry = unit.request(fn, tuple(active), tuple(kinds), patterns, returns_self=returns_self)
     doc = (f"Adjoint of {unit.sources[fn].name}() from "
            f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
            f"emitted by cpsgrad.\n\n"
@@ -68,8 +73,8 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None):
 
 
 class Unit:
-    def __init__(self, registry):
-        self.registry = registry
+    def __init__(self, registry, callee=False):
+        self.registry, self.callee = registry, callee
         self.ns = Namespace()
         self.body, self.stages, self.sources = [], {}, {}
         self.cache = {}
@@ -78,14 +83,14 @@ class Unit:
         self.module_names = Versions()
 
     # ----- callees -----
-    def request(self, fn, active, kinds, patterns=None, threaded=None):
+    def request(self, fn, active, kinds, patterns=None, threaded=None, returns_self=False):
         kinds = tuple(k if a else "any" for k, a in zip(kinds, active, strict=True))
         patterns = self.specialise(fn, tuple(patterns or (None,) * len(kinds)))
         threaded = tuple(threaded or (False,) * len(kinds))
-        key = (fn, active, kinds, patterns, threaded)
+        key = (fn, active, kinds, patterns, threaded, returns_self)
         if key in self.cache:
             return self.cache[key]
-        source, tree = self.lowered(fn, callee=bool(self.cache))
+        source, tree = self.lowered(fn, self.callee or bool(self.cache), returns_self)
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
         self.param_kinds[id(tree)] = kinds
@@ -103,12 +108,14 @@ class Unit:
         self.stages[source.name]["cps"] = adj
         return name
 
-    def lowered(self, fn, callee):
-        """``fn``'s parsed source (parsed once) and a fresh ANF tree of it, past the fence."""
+    def lowered(self, fn, callee, returns_self=False):
+        """``fn``'s parsed source (parsed once) and a fresh ANF tree of it, past the fence;
+        ``returns_self``: every ``return`` returns the first parameter (an ``__init__``)."""
         source = self.sources.get(fn) or parse(fn)
         self.sources[fn] = source
-        fence(source, callee)
-        tree = anf(source.tree, Versions())
+        owned = [a.id for a in source.tree.args.args[:1]] if returns_self else []
+        fence(source, callee, owned)
+        tree = anf(_returning(source.tree, owned[0]) if owned else source.tree, Versions())
         self.by_tree[id(tree)] = source
         tree = aliases(tree, lambda func: self.resolve_source(tree, func),
                        lambda stmt, message: _raise(self.error(tree, stmt, message)),
@@ -159,6 +166,17 @@ class Unit:
     def user_function(self, cps_, func):
         obj = self.resolve_source(cps_.fndef, func)
         return _ModuleCallee(self, obj) if self.transformed(obj) else None
+
+    def dispatched(self, obj):
+        """Whether a call of global ``obj`` is decided when the gradient runs: a user class,
+        a bound method, a ``functools.partial``, a callable object without a rule."""
+        if obj is None or self.registry.lookup(obj) is not None or inspect.isfunction(obj):
+            return False
+        module = (getattr(obj, "__module__", None) or "").split(".")[0]
+        if isinstance(obj, type):
+            return module not in LIBRARY_MODULES
+        return isinstance(obj, functools.partial) or inspect.ismethod(obj) or (
+            callable(obj) and inspect.isfunction(type(obj).__call__))
 
     def transformed(self, obj):
         """Whether calls to ``obj`` are differentiated by transforming its source: a Python
@@ -305,6 +323,22 @@ class _ModuleCallee:
 
     def adjoint(self, mask, kinds, patterns, threaded):
         return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
+
+
+def _returning(fndef, name):
+    """A copy of ``fndef`` whose every ``return`` (and its end) returns ``name``."""
+    fndef = copy.deepcopy(fndef)
+    stack = list(fndef.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, gast.Return):
+            node.value = syntax.name(name)
+        elif not isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            stack.extend(gast.iter_child_nodes(node))
+    end = syntax.ret(syntax.name(name))
+    end.lineno, end.col_offset = fndef.body[-1].lineno, fndef.body[-1].col_offset
+    fndef.body.append(end)
+    return fndef
 
 
 def _raise(error):

@@ -6,8 +6,11 @@ never ``None``: the code generator tracks zeros statically.
 """
 
 import contextlib
+import copy
+import functools
 import sys
 import threading
+import types
 
 import numpy as np
 
@@ -39,12 +42,87 @@ def zeros_like(x):
 
 
 def sparse_zeros(x):
-    """A zero adjoint for ``x`` that is cheap for trees: their entries are ``None``."""
+    """A zero adjoint for ``x`` that is cheap for trees: their entries are ``None``; an
+    object's adjoint is a dict of its attributes' adjoints."""
     if isinstance(x, dict):
         return dict.fromkeys(x)
     if isinstance(x, TREES):
         return rebuild(x, [None] * len(x))
+    if is_object(x):
+        return {}
     return zeros_like(x)
+
+
+class PartialBar:
+    """The adjoint of a ``functools.partial``: those of the arguments it holds."""
+
+    __slots__ = ("args", "keywords")
+
+    def __init__(self, args, keywords):
+        self.args, self.keywords = tuple(args), dict(keywords)
+
+    def __add__(self, other):
+        if other is None:
+            return self
+        return PartialBar([add(a, b) for a, b in zip(self.args, other.args, strict=True)],
+                          {k: add(self.keywords.get(k), other.keywords.get(k))
+                           for k in {**self.keywords, **other.keywords}})
+
+    __radd__ = __add__
+
+
+class BoundBar:
+    """The adjoint of a bound method value (``f = model.loss``): its object's adjoint.
+    Added into an object's adjoint at the method's name, it adds into the object's own."""
+
+    __slots__ = ("g",)
+
+    def __init__(self, g):
+        self.g = g
+
+
+def is_object(x):
+    """Whether ``x`` is an instance of a user class (a parameter tree of attributes)."""
+    return (hasattr(x, "__dict__") or hasattr(type(x), "__slots__")) and not isinstance(
+        x, (type, np.ndarray, np.generic, *TREES, *_CODE))
+
+
+_CODE = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.ModuleType,
+         functools.partial)
+
+
+def field(container, key):
+    """``key`` as an index into ``container``: a named tuple's field name becomes its
+    position; anything else is kept."""
+    if isinstance(key, str) and isinstance(container, tuple) and hasattr(container, "_fields"):
+        return container._fields.index(key)
+    return key
+
+
+def object_gradient(g, like):
+    """A copy of object ``like`` whose attributes hold their adjoints in ``g`` (a dict), and
+    zeros for the float and array attributes that got none."""
+    out = copy.copy(like)
+    names = vars(like) if hasattr(like, "__dict__") else {
+        n: getattr(like, n) for n in getattr(type(like), "__slots__", ()) if hasattr(like, n)}
+    for name, value in {**names, **{n: getattr(like, n, None) for n in g}}.items():
+        if name in g or _differentiable(value):
+            object.__setattr__(out, name, gradient(g.get(name), value))
+    return out
+
+
+def _differentiable(x):
+    """Whether ``x`` is a float, an inexact array or a tree or object holding one."""
+    if isinstance(x, (float, np.floating, np.complexfloating)):
+        return True
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind in "fc"
+    if isinstance(x, dict):
+        return any(map(_differentiable, x.values()))
+    if isinstance(x, TREES):
+        return any(map(_differentiable, x))
+    return is_object(x) and any(map(_differentiable, vars(x).values())) if hasattr(
+        x, "__dict__") else False
 
 
 def add(a, b):
@@ -61,11 +139,14 @@ def add(a, b):
 
 
 def unbox(g, like):
-    """Materialize a symbolic zero: ``g``, or zeros shaped like ``like`` when ``g`` is None."""
+    """Materialize a symbolic zero: ``g``, or zeros shaped like ``like`` when ``g`` is None
+    (an object's zero adjoint is an empty dict of attribute adjoints)."""
     if g is None:
-        return zeros_like(like)
+        return {} if is_object(like) else zeros_like(like)
     if isinstance(g, RowSparse):
         return g.dense()
+    if isinstance(g, dict) and not isinstance(like, dict):
+        return g  # an object's adjoint
     if isinstance(g, TREES):
         if isinstance(g, dict):
             return {k: unbox(g.get(k), v) for k, v in like.items()}
@@ -73,8 +154,25 @@ def unbox(g, like):
     return g
 
 
+def gradient(g, like):
+    """The gradient handed to the user: ``unbox``, with an object's adjoint made into a copy
+    of the object whose attributes hold their gradients."""
+    if is_object(like):
+        return object_gradient(g or {}, like)
+    g = unbox(g, like)
+    if isinstance(g, dict):
+        return {k: gradient(g.get(k), v) for k, v in like.items()}
+    if isinstance(g, TREES):
+        return rebuild(like, [gradient(a, b) for a, b in zip(g, like, strict=True)])
+    return g
+
+
 def unbroadcast(g, x):
-    """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
+    """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape;
+    its real part if ``x`` is real (``x`` met a complex operand)."""
+    if (getattr(getattr(g, "dtype", None), "kind", None) == "c" or type(g) is complex) \
+            and not np.iscomplexobj(x):
+        g = np.real(g)
     shape = getattr(x, "shape", ())  # Python floats have no shape; numpy scalars have ()
     gshape = getattr(g, "shape", ())
     if gshape == shape:  # the common case, cheap for scalars too
@@ -108,6 +206,8 @@ def add_item(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (``acc`` is owned by the caller); returns ``acc``."""
     if g is None:
         return acc
+    if isinstance(g, BoundBar):
+        return accumulate(acc, g.g)
     if isinstance(acc, dict):
         acc = acc if type(acc) is Owned else Owned(acc)
         acc.add_leaf(idx, g, None)
@@ -123,7 +223,7 @@ def add_item(acc, idx, g):
         return acc
     if isinstance(acc, tuple):
         items = list(acc)
-        items[idx] = add(items[idx], g)
+        items[field(acc, idx)] = add(items[field(acc, idx)], g)
         return rebuild(acc, items)
     acc[idx] = add(acc[idx], g)
     return acc
@@ -183,7 +283,13 @@ def accumulate(acc, g):
 
 
 def item_bar(x, idx, g):
-    """A fresh adjoint of ``x`` that is ``g`` at ``x[idx]`` and zero elsewhere."""
+    """A fresh adjoint of ``x`` that is ``g`` at ``x[idx]`` (or at attribute ``idx`` of an
+    object) and zero elsewhere."""
+    if isinstance(g, BoundBar):
+        return g.g
+    if is_object(x):
+        return {idx: g}
+    idx = field(x, idx)
     if _sparse_item(x, idx):
         dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
         return RowSparse(x.shape, dtype, [(idx, g)])
@@ -238,6 +344,53 @@ def snapshot(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
+class _Missing:
+    """What ``take_item``/``take_attr`` keep for a key or attribute that did not exist."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+def take_item(x, idx):
+    """``snapshot(x[idx])`` for a container, or MISSING for a new dict key."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
+    return snapshot(x[idx])
+
+
+def put_item(x, idx, old):
+    """Undo ``x[idx] = ...``: put the kept item back (or remove a new dict key)."""
+    if old is MISSING:
+        del x[idx]
+    else:
+        x[idx] = old
+
+
+def take_attr(x, name):
+    """``snapshot(x.name)``, or MISSING for an attribute that did not exist."""
+    value = getattr(x, name, MISSING)
+    return value if value is MISSING else snapshot(value)
+
+
+def put_attr(x, name, old):
+    """Undo ``x.name = ...``."""
+    if old is MISSING:
+        object.__delattr__(x, name)
+    else:
+        object.__setattr__(x, name, old)
+
+
+def item_adjoint(g, idx, like):
+    """The adjoint at ``idx`` (an index, key, field or attribute) of the tree or object
+    adjoint ``g``, materialized like ``like`` (absent or None is zero)."""
+    if isinstance(g, dict):
+        return unbox(g.get(idx), like)
+    return unbox(g[field(g, idx)], like)
+
+
 def zero_item(g, idx):
     """A copy of adjoint ``g`` with ``g[idx]`` zeroed (the item was overwritten)."""
     g = copy_bar(g)
@@ -245,7 +398,7 @@ def zero_item(g, idx):
         g[idx] = 0
     elif isinstance(g, tuple):
         items = list(g)
-        items[idx] = None
+        items[field(g, idx)] = None
         g = rebuild(g, items)
     elif g is not None:
         g[idx] = None

@@ -58,8 +58,8 @@ def call(func, args=(), keywords=None):
     return gast.Call(func=as_expr(func), args=[as_expr(a) for a in args], keywords=kws)
 
 
-def attr(value, attribute):
-    return gast.Attribute(value=as_expr(value), attr=attribute, ctx=gast.Load())
+def attr(value, attribute, ctx="load"):
+    return gast.Attribute(value=as_expr(value), attr=attribute, ctx=_CTX[ctx]())
 
 
 def subscript(value, index, ctx="load"):

@@ -2,3 +2,4 @@
 
 from cpsgrad.rules import numpy as _numpy  # noqa: F401
 from cpsgrad.rules import python as _python  # noqa: F401
+from cpsgrad.rules import scipy as _scipy  # noqa: F401

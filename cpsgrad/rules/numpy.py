@@ -14,7 +14,7 @@ Float32 inputs get float32 adjoints: constants are Python floats (weak under NEP
 never NumPy float64 scalars or arrays.
 """
 
-import contextlib
+import functools
 import math
 import operator
 import string
@@ -57,6 +57,11 @@ def zeros_of(x, like=None):
 def match_complex(x, g):
     """``g`` made real when ``x`` is real (adjoints of real inputs are real)."""
     return g if np.iscomplexobj(x) else np.real(g)
+
+
+def is_inexact(x):
+    """Whether ``x`` holds floats (or complex numbers); integer results carry no gradient."""
+    return np.issubdtype(np.result_type(x), np.inexact)
 
 
 def normalize_axes(axis, ndim):
@@ -170,7 +175,7 @@ def fmin_mask(x, y):
 
 def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002
     """Adjoint of ``np.linalg.norm`` for vector and matrix norms."""
-    x = np.asarray(x)
+    x = np.conj(x) if np.iscomplexobj(x) else np.asarray(x)  # d|x| = Re(conj(x) dx) / |x|
     if axis is None:
         if ord is None or ord == "fro" or (x.ndim == 1 and ord == SPECTRAL):
             return g * x / np.where(ans, ans, 1)
@@ -353,8 +358,6 @@ def einsum_parse(subscripts, operands):
 
 def einsum_vjp(g, argnum, subscripts, operands):
     """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``."""
-    if not isinstance(subscripts, str):
-        einsum_interleaved(g)
     specs, out = einsum_parse(subscripts, operands)
     sizes = {}
     for s, op in zip(specs, operands, strict=True):
@@ -382,10 +385,24 @@ def einsum_vjp(g, argnum, subscripts, operands):
     return acc
 
 
-def einsum_interleaved(g, *args, **kwargs):
-    """The interleaved form ``einsum(op0, sublist0, op1, ...)`` has no rule yet."""
-    msg = "gradient of np.einsum in the interleaved (operand, sublist) form"
-    raise NotImplementedError(msg)
+def einsum_subscripts(sublists):
+    """The subscripts string of the interleaved form ``einsum(op0, sublist0, op1, ...)``."""
+    def letters(sublist):
+        return "".join("..." if i is Ellipsis else LETTERS[i] for i in sublist)
+    ins, out = (sublists[:-1], sublists[-1]) if len(sublists) % 2 else (sublists, None)
+    subs = ",".join(letters(s) for s in ins[1::2])
+    return subs if out is None else f"{subs}->{letters(out)}"
+
+
+def einsum_arg_vjp(g, ans, *args, argnum, **kwargs):  # noqa: ARG001
+    """Adjoint of argument ``argnum`` of ``np.einsum``, in either calling form."""
+    if isinstance(args[0], str):
+        return einsum_vjp(g, argnum - 1, args[0], args[1:])
+    if argnum % 2:
+        msg = "np.einsum: a sublist of the interleaved form is not differentiable"
+        raise TypeError(msg)
+    operands = args[0:len(args) - len(args) % 2:2]
+    return einsum_vjp(g, argnum // 2, einsum_subscripts(args), operands)
 
 
 # ----- linear algebra -----
@@ -486,6 +503,108 @@ def eigh_vjp(g, ans, x, UPLO="L"):
     return tri_adjoint(0.5 * (full + mT(full)), UPLO)
 
 
+def real_only(x, name):
+    """Refuse complex input where a rule is derived for real matrices only."""
+    if np.iscomplexobj(x):
+        msg = f"gradient of {name} for complex matrices"
+        raise NotImplementedError(msg)
+
+
+def off_diagonal_inverse(d):
+    """``1 / d`` off the diagonal of the last two axes, 0 on it."""
+    n = np.shape(d)[-1]
+    off = ~np.eye(n, dtype=bool)
+    return np.where(off, 1 / np.where(off, d, 1), 0)
+
+
+def pinv_vjp(g, ans, a, rcond=None, hermitian=False, **kwargs):  # noqa: ARG001
+    """Adjoint of ``pinv``, exact while the rank stays constant (Golub and Pereyra 1973):
+    d(A+) = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
+    real_only(a, "np.linalg.pinv")
+    p, pt, gt = ans, mT(ans), mT(g)
+    left = np.eye(np.shape(a)[-2], dtype=p.dtype) - a @ p   # I - A A+, acts on dA's rows
+    right = np.eye(np.shape(a)[-1], dtype=p.dtype) - p @ a  # I - A+ A, acts on dA's columns
+    return -pt @ g @ pt + left @ gt @ p @ pt + pt @ p @ gt @ right
+
+
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):  # noqa: ARG001
+    """Adjoint of ``svd`` for real matrices with distinct singular values (Townsend 2016).
+
+    With ``full_matrices=True`` and a non-square ``a``, the extra columns of ``u`` (or rows
+    of ``vh``) are not unique: their adjoints must be zero.
+    """
+    real_only(a, "np.linalg.svd")
+    if not compute_uv:
+        u, _, vt = np.linalg.svd(a, full_matrices=False)
+        return (u * np.expand_dims(g, -2)) @ vt
+    u, s, vt = ans
+    gu, gs, gvt = g
+    k = np.shape(s)[-1]
+    if gu is not None and np.shape(gu)[-1] > k:
+        if np.any(gu[..., k:]):
+            svd_full_matrices()
+        gu = gu[..., :k]
+    if gvt is not None and np.shape(gvt)[-2] > k:
+        if np.any(gvt[..., k:, :]):
+            svd_full_matrices()
+        gvt = gvt[..., :k, :]
+    u, vt = u[..., :k], vt[..., :k, :]
+    v = mT(vt)
+    f = off_diagonal_inverse(np.expand_dims(s * s, -2) - np.expand_dims(s * s, -1))
+    inner = np.zeros((*np.shape(s)[:-1], k, k), float_dtype(a))
+    if gs is not None:
+        inner = inner + np.expand_dims(gs, -1) * np.eye(k, dtype=inner.dtype)
+    out = 0.0
+    if gu is not None:
+        ut_gu = mT(u) @ gu
+        inner = inner + (f * (ut_gu - mT(ut_gu))) * np.expand_dims(s, -2)
+        out = out + (gu - u @ ut_gu) / np.expand_dims(s, -2) @ vt
+    if gvt is not None:
+        gv = mT(gvt)
+        vt_gv = vt @ gv
+        inner = inner + np.expand_dims(s, -1) * (f * (vt_gv - mT(vt_gv)))
+        out = out + u @ mT((gv - v @ vt_gv) / np.expand_dims(s, -2))
+    return u @ inner @ vt + out
+
+
+def svd_full_matrices():
+    msg = ("gradient of np.linalg.svd(full_matrices=True) through the extra singular "
+           "vectors of a non-square matrix (they are not unique); use full_matrices=False")
+    raise NotImplementedError(msg)
+
+
+def eig_vjp(g, ans, a):
+    """Adjoint of ``eig`` (unit-norm eigenvectors, phase free; distinct eigenvalues).
+
+    With A V = V diag(w) and dV = V C, C is off-diagonally (V^-1 dA V)_ij / (w_j - w_i);
+    its diagonal keeps each eigenvector at unit norm. Complex arithmetic throughout; a
+    real ``a`` gets the real part.
+    """
+    w, v = ans
+    gw, gv = g
+    n = np.shape(w)[-1]
+    inner = np.zeros(np.shape(v), np.result_type(v, 1j))
+    if gw is not None:
+        inner = inner + np.expand_dims(gw, -2) * np.eye(n)
+    if gv is not None:
+        vt = mT(v)
+        h = vt @ gv
+        norm = (vt @ np.conj(v)) * np.expand_dims(np.real(np.diagonal(h, 0, -2, -1)), -2)
+        inner = inner + off_diagonal_inverse(np.expand_dims(w, -2) - np.expand_dims(w, -1)) * (
+            h - norm)
+    return match_complex(a, np.linalg.solve(mT(v), inner @ mT(v)))
+
+
+def eigvals_vjp(g, ans, a):  # noqa: ARG001
+    """Adjoint of ``eigvals``: that of ``eig`` with no eigenvector adjoint."""
+    return eig_vjp([g, None], np.linalg.eig(a), a)
+
+
+def eigvalsh_vjp(g, ans, a, UPLO="L"):  # noqa: ARG001
+    """Adjoint of ``eigvalsh``: that of ``eigh`` with no eigenvector adjoint."""
+    return eigh_vjp([g, None], np.linalg.eigh(a, UPLO), a, UPLO)
+
+
 # ----- shapes, sequences of arrays -----
 
 def transpose_vjp(g, x, axes):
@@ -501,22 +620,130 @@ def split_sizes(g, xs, axis):
     return np.split(g, bounds, axis)
 
 
+def pieces_of(pieces, xs):
+    """The adjoint of a sequence argument: a list, or one array if ``xs`` is an array
+    (``np.hstack(x)`` treats a 2-D ``x`` as its rows)."""
+    return np.stack(pieces) if isinstance(xs, np.ndarray) else pieces
+
+
 def concatenate_vjp(g, xs, axis=0):
     """Adjoint of ``np.concatenate``: one piece of ``g`` per input array."""
     if axis is None:
         bounds = np.cumsum([np.size(x) for x in xs])[:-1]
-        return [np.reshape(p, np.shape(x)) for p, x in zip(np.split(g, bounds), xs,
-                                                            strict=True)]
-    return split_sizes(g, xs, axis)
+        return pieces_of([np.reshape(p, np.shape(x)) for p, x in
+                          zip(np.split(g, bounds), xs, strict=True)], xs)
+    return pieces_of(split_sizes(g, xs, axis), xs)
 
 
 def stack_like_vjp(g, xs, promote, axis):
-    """Adjoint of hstack/vstack/dstack: concatenation of ``promote``-d inputs."""
+    """Adjoint of hstack/vstack/dstack/column_stack: concatenation of ``promote``-d inputs."""
     promoted = [promote(x) for x in xs]
     if axis == "h":
         axis = 0 if promoted[0].ndim == 1 else 1
-    return [np.reshape(p, np.shape(x)) for p, x in zip(split_sizes(g, promoted, axis), xs,
-                                                        strict=True)]
+    return pieces_of([np.reshape(p, np.shape(x)) for p, x in
+                      zip(split_sizes(g, promoted, axis), xs, strict=True)], xs)
+
+
+def as_column(x):
+    """``np.column_stack``'s view of one input: 1-D (or 0-D) arrays become columns."""
+    x = np.asarray(x)
+    return np.array(x, ndmin=2).T if x.ndim < 2 else x  # noqa: PLR2004
+
+
+def cross_vjp(g, a, b, axisa, axisb, axisc, axis, argnum):
+    """Adjoint of ``np.cross``: ``b x g`` for ``a``, ``g x a`` for ``b`` (2-vectors have
+    a zero third component, and a 2 x 2 product is the third component alone)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    am, bm = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
+    if np.shape(am)[-1] == np.shape(bm)[-1] == 2:  # noqa: PLR2004
+        gm = np.stack([np.zeros_like(g), np.zeros_like(g), g], -1)
+    else:
+        gm = np.moveaxis(g, axisc, -1)
+    a3, b3 = pad_to_three(am), pad_to_three(bm)
+    me, ax = (am, axisa) if argnum == 0 else (bm, axisb)
+    res = np.cross(b3, gm) if argnum == 0 else np.cross(gm, a3)
+    res = unbroadcast(res[..., :np.shape(me)[-1]], me)
+    return np.moveaxis(res, -1, ax)
+
+
+def pad_to_three(v):
+    """Vectors along the last axis, with a zero third component added to 2-vectors."""
+    if np.shape(v)[-1] == 2:  # noqa: PLR2004
+        return np.concatenate([v, np.zeros_like(v[..., :1])], -1)
+    return v
+
+
+def diff_vjp(g, a, n=1, axis=-1, prepend=None, append=None):
+    """Adjoint of ``np.diff``: ``n`` negated differences of ``g`` padded with zeros."""
+    zero = np.zeros((), float_dtype(g))
+    for _ in range(n):
+        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
+    if prepend is None and append is None:
+        return g
+    start = 0 if prepend is None else (1 if np.ndim(prepend) == 0 else np.shape(prepend)[axis])
+    return np.take(g, np.arange(start, start + np.shape(a)[axis]), axis)
+
+
+def gradient_vjp(g, f, varargs, axis=None, edge_order=1):
+    """Adjoint of ``np.gradient``: the transpose of its difference stencil, axis by axis."""
+    nd = np.ndim(f)
+    if axis is None:
+        axes = tuple(range(nd))
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(operator.index(a) % nd for a in axis)
+    else:
+        axes = (operator.index(axis) % nd,)
+    gs = [g] if len(axes) == 1 else list(g)
+    spacing = list(varargs) * len(axes) if len(varargs) == 1 else list(varargs)
+    out = np.zeros(np.shape(f), float_dtype(f))
+    for k, (ax, gk) in enumerate(zip(axes, gs, strict=True)):
+        if gk is not None:
+            h = spacing[k] if spacing else 1.0
+            moved = stencil_transpose(np.moveaxis(gk, ax, 0), h, edge_order)
+            out = out + np.moveaxis(moved, 0, ax)
+    return out
+
+
+def stencil_transpose(g, h, edge_order):
+    """``M^T g`` along axis 0, where ``np.gradient`` along axis 0 is ``f -> M f``.
+
+    Row ``i`` of M touches three consecutive columns (one of each residue mod 3), so
+    ``np.gradient`` of the comb ``[j % 3 == r]`` reads off each row's coefficient for
+    residue ``r``: three gradients of length n, whatever the spacing.
+    """
+    n = np.shape(g)[0]
+    rows = np.arange(n)
+    first = np.clip(rows - 1, 0, max(n - 3, 0))  # first column each row touches
+    out = np.zeros(np.shape(g), float_dtype(g))
+    for r in range(3):
+        coef = np.gradient((rows % 3 == r).astype(out.dtype), h, edge_order=edge_order)
+        cols = first + (r - first) % 3
+        ok = cols < n
+        np.add.at(out, cols[ok], np.reshape(coef[ok], (-1,) + (1,) * (np.ndim(g) - 1)) * g[ok])
+    return out
+
+
+def rollaxis_vjp(g, a, axis, start=0):
+    """Adjoint of ``np.rollaxis``: move the rolled axis back."""
+    nd = np.ndim(a)
+    axis = operator.index(axis) % nd
+    start = operator.index(start) + (nd if start < 0 else 0)
+    dest = start - 1 if axis < start else start
+    return np.moveaxis(g, dest, axis)
+
+
+def append_vjp(g, arr, values, axis, argnum):
+    """Adjoint of ``np.append``: the piece of ``g`` that came from ``arr`` or ``values``."""
+    if axis is None:
+        cut = int(np.size(arr))
+        piece = g[:cut] if argnum == 0 else g[cut:]
+        mine = arr if argnum == 0 else values
+        return array_vjp(np.reshape(piece, np.shape(mine)), mine)
+    cut = np.shape(arr)[axis]
+    n = np.shape(g)[axis]
+    idx = np.arange(cut) if argnum == 0 else np.arange(cut, n)
+    return array_vjp(np.take(g, idx, axis), arr if argnum == 0 else values)
 
 
 def split_vjp(g, ans, axis=0):
@@ -609,6 +836,123 @@ def sort_vjp(g, x, axis=-1):
     return acc
 
 
+def permutation_vjp(g, ans, x, axis=-1):
+    """Adjoint of a function whose result permutes ``x`` along ``axis`` (``partition``):
+    sorting both sides pairs each result entry with the entry of ``x`` it came from."""
+    if axis is None:
+        return np.reshape(permutation_vjp(g, ans, np.ravel(x), 0), np.shape(x))
+    src = np.argsort(x, axis=axis, kind="stable")
+    dst = np.argsort(ans, axis=axis, kind="stable")
+    acc = np.zeros(np.shape(x), float_dtype(g))
+    np.put_along_axis(acc, src, np.take_along_axis(g, dst, axis), axis)
+    return acc
+
+
+def select_vjp(g, condlist, choicelist, default, argnum):
+    """Adjoint of ``np.select``: each choice (argnum 1) or the default (argnum 2) gets
+    ``g`` where it was the one selected."""
+    taken = np.zeros(np.shape(g), bool)
+    pieces = []
+    for cond, choice in zip(condlist, choicelist, strict=True):
+        mine = np.logical_and(cond, np.logical_not(taken))
+        pieces.append(unbroadcast(np.where(mine, g, 0), choice))
+        taken = np.logical_or(taken, cond)
+    if argnum == 1:
+        return pieces_of(pieces, choicelist)
+    return unbroadcast(np.where(taken, 0, g), default)
+
+
+# ----- Fourier transforms -----
+
+def fft_axes(x, s, axes):
+    """The axes an n-dimensional transform runs over (NumPy's rules for ``s``/``axes``)."""
+    if axes is not None:
+        return [operator.index(a) % np.ndim(x) for a in axes]
+    if s is not None:
+        return list(range(np.ndim(x) - len(s), np.ndim(x)))
+    return list(range(np.ndim(x)))
+
+
+def fit_to(g, x, axes):
+    """``g`` truncated or zero-padded along ``axes`` to ``x``'s length there (the adjoint
+    of a transform's own truncating or padding to ``n`` / ``s``)."""
+    for ax in axes:
+        n, m = np.shape(x)[ax], np.shape(g)[ax]
+        if m > n:
+            g = np.take(g, np.arange(n), ax)
+        elif m < n:
+            widths = [(0, 0)] * np.ndim(g)
+            widths[ax] = (0, n - m)
+            g = np.pad(g, widths)
+    return g
+
+
+def fft_vjp(g, x, transform, s, axes, norm):
+    """Adjoint of a complex transform (``fft``, ``ifftn``, ...): its matrix is symmetric,
+    so the adjoint is the same transform of ``g``, fitted back to ``x``."""
+    axes = fft_axes(x, s, axes)
+    return match_complex(x, fit_to(transform(g, axes=axes, norm=norm), x, axes))
+
+
+def rfft_vjp(g, x, s, axes, norm):
+    """Adjoint of ``rfftn``: the full transform of ``g`` zero-padded back to the
+    transform's sizes ``s`` (an int ``n`` for ``rfft``); the real part, as ``x`` is real."""
+    s = [s] if isinstance(s, int) else s
+    axes = fft_axes(x, s, axes)
+    sizes = list(s) if s is not None else [np.shape(x)[a] for a in axes]
+    return np.real(fit_to(np.fft.fftn(g, s=sizes, axes=axes, norm=norm), x, axes))
+
+
+def irfft_vjp(g, x, s, axes, norm):
+    """Adjoint of ``irfftn`` (a real-linear map): the inverse transform of ``g``, kept for
+    the half-spectrum it reads, whose bins other than 0 and n/2 count twice."""
+    s = [s] if isinstance(s, int) else s
+    axes = fft_axes(x, s, axes)
+    sizes = list(s) if s is not None else [np.shape(x)[a] for a in axes[:-1]] + [
+        2 * (np.shape(x)[axes[-1]] - 1)]
+    n = sizes[-1]
+    half = np.take(np.fft.ifftn(np.real(g), s=sizes, axes=axes, norm=norm),
+                   np.arange(n // 2 + 1), axes[-1])
+    weights = np.full(n // 2 + 1, 2.0, np.real(half).dtype)
+    weights[0] = 1.0
+    if n % 2 == 0:
+        weights[-1] = 1.0
+    shape = [1] * np.ndim(half)
+    shape[axes[-1]] = -1
+    return match_complex(x, fit_to(half * np.reshape(weights, shape), x, axes))
+
+
+# ----- constructors -----
+
+def linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, *, argnum):
+    """Adjoint of ``np.linspace`` for ``start`` (argnum 0) or ``stop`` (1): sample ``i`` is
+    ``start + t_i (stop - start)``, and the step is ``(stop - start) / div``."""
+    samples = ans[0] if retstep else ans
+    if not is_inexact(samples):
+        return zeros_of(start if argnum == 0 else stop)
+    g_samples, g_step = (g[0], g[1]) if retstep else (g, None)
+    div = (num - 1) if endpoint else num
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    t = np.moveaxis(np.reshape(t, (num,) + (1,) * (np.ndim(samples) - 1)), 0, axis)
+    acc = 0.0
+    if g_samples is not None:
+        acc = np.sum(g_samples * (t if argnum == 1 else 1.0 - t), axis=axis)
+    if g_step is not None and div > 0:
+        acc = acc + (g_step if argnum == 1 else -g_step) / div
+    return cast_like(unbroadcast(acc, start if argnum == 0 else stop),
+                     start if argnum == 0 else stop)
+
+
+def arange_vjp(g, ans, *args, argnum, **kwargs):  # noqa: ARG001
+    """Adjoint of ``np.arange(start, stop, step)``: entry ``i`` is ``start + i * step``;
+    ``stop`` only sets the length (a piecewise-constant dependence)."""
+    if not is_inexact(ans) or len(args) == 1 or argnum == 1:
+        return 0.0 * np.sum(g)
+    if argnum == 0:
+        return np.sum(g)
+    return np.sum(g * np.arange(np.size(ans)))
+
+
 # ----- functions for array methods with no NumPy function of the same meaning -----
 
 def flatten(x, order="C"):
@@ -641,13 +985,6 @@ def method_axes(axes):
     if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
         return axes[0]
     return axes
-
-
-def scipy_special():
-    """``scipy.special``, imported on first use."""
-    import scipy.special  # noqa: PLC0415
-
-    return scipy.special
 
 
 # ===================================================================================
@@ -737,16 +1074,22 @@ defvjp(np.log1p, lambda g, ans, x: g / (x + 1))
 defvjp(np.sqrt, lambda g, ans, x: g * 0.5 / ans)
 defvjp(np.cbrt, lambda g, ans, x: g / (3 * ans * ans))
 defvjp(np.square, lambda g, ans, x: g * 2 * x)
-defvjp(np.abs, lambda g, ans, x: g * np.sign(x))  # also np.absolute
+defvjp(np.abs, lambda g, ans, x: g * np.sign(np.conj(x)))  # also np.absolute; conj(x) / |x|
 defvjp(np.fabs, lambda g, ans, x: g * np.sign(x))
-defvjp(abs, lambda g, ans, x: g * np.sign(x))
+defvjp(abs, lambda g, ans, x: g * np.sign(np.conj(x)))
 defvjp(np.deg2rad, lambda g, ans, x: g * DEG)
 defvjp(np.radians, lambda g, ans, x: g * DEG)
 defvjp(np.rad2deg, lambda g, ans, x: g / DEG)
 defvjp(np.degrees, lambda g, ans, x: g / DEG)
-defvjp(np.real, lambda g, ans, x: match_complex(x, g))
-defvjp(np.imag, lambda g, ans, x: match_complex(x, -1j * g))
+defvjp(np.real, lambda g, ans, x: match_complex(x, np.real(g)))
+defvjp(np.imag, lambda g, ans, x: match_complex(x, -1j * np.real(g)))
 defvjp(np.conjugate, lambda g, ans, x: np.conj(g))  # also np.conj
+defvjp(np.angle, lambda g, ans, z, deg=False:  # d angle = Im(dz / z); constant on the reals
+       match_complex(z, -1j * np.real(g) / np.where(z == 0, 1, z) * (1 / DEG if deg else 1)))
+defvjp(np.real_if_close, lambda g, ans, a, tol=100:
+       match_complex(a, g if np.iscomplexobj(ans) else np.real(g)))
+defvjp(np.nan_to_num, lambda g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None:
+       g * np.isfinite(x))
 
 # ----- reductions -----
 defvjp(np.sum, lambda g, ans, x, axis=None, dtype=None, out=None, keepdims=False:
@@ -762,8 +1105,8 @@ defvjp(np.var, lambda g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdi
        repeat_to_match(g, x, axis, keepdims) * 2 * (x - np.mean(x, axis=axis, keepdims=True))
        / (count_reduced(x, axis) - ddof))
 defvjp(np.std, lambda g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
-       repeat_to_match(g / ans, x, axis, keepdims) * (x - np.mean(x, axis=axis, keepdims=True))
-       / (count_reduced(x, axis) - ddof))
+       repeat_to_match(g / np.where(ans, ans, 1), x, axis, keepdims)  # 0 where x is constant
+       * (x - np.mean(x, axis=axis, keepdims=True)) / (count_reduced(x, axis) - ddof))
 defvjp(np.cumsum, lambda g, ans, x, axis=None, dtype=None, out=None: cumsum_vjp(g, x, axis))
 defvjp(np.cumprod, cumprod_vjp)
 defvjp(np.linalg.norm, norm_vjp)
@@ -787,16 +1130,8 @@ defvjp(np.tensordot,
 defvjp(np.kron,
        lambda g, ans, x, y: kron_vjp(g, x, y, 0),
        lambda g, ans, x, y: kron_vjp(g, x, y, 1))
-defvjp(np.einsum,
-       einsum_interleaved,  # the subscripts string itself is never differentiated
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 0, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 1, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 2, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 3, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 4, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 5, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 6, subscripts, operands),
-       lambda g, ans, subscripts, *operands, **kwargs: einsum_vjp(g, 7, subscripts, operands))
+defvjp(np.einsum,  # either form: (subscripts, *operands) or (op0, sublist0, op1, ...)
+       *(functools.partial(einsum_arg_vjp, argnum=i) for i in range(16)))
 defvjp(np.trace, lambda g, ans, x, offset=0, axis1=0, axis2=1, dtype=None, out=None:
        trace_vjp(g, x, offset, axis1, axis2))
 defvjp(np.diag, lambda g, ans, x, k=0: diag_vjp(g, x, k))
@@ -811,6 +1146,16 @@ defvjp(np.linalg.solve,
        lambda g, ans, a, b: solve_vjp(g, ans, a, b, 1))
 defvjp(np.linalg.cholesky, cholesky_vjp)
 defvjp(np.linalg.eigh, eigh_vjp)
+defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
+defvjp(np.linalg.eig, eig_vjp)
+defvjp(np.linalg.eigvals, eigvals_vjp)
+defvjp(np.linalg.svd, svd_vjp)
+defvjp(np.linalg.pinv, pinv_vjp)
+defvjp(np.cross,
+       lambda g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None:
+       cross_vjp(g, a, b, axisa, axisb, axisc, axis, 0),
+       lambda g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None:
+       cross_vjp(g, a, b, axisa, axisb, axisc, axis, 1))
 
 # ----- shape -----
 defvjp(np.reshape, lambda g, ans, x, shape=None, order="C", copy=None:
@@ -830,12 +1175,24 @@ defvjp(np.broadcast_to, lambda g, ans, x, shape, subok=False: unbroadcast(g, x))
 defvjp(np.concatenate, lambda g, ans, arrays, axis=0, out=None, dtype=None, casting=None:
        concatenate_vjp(g, arrays, axis))
 defvjp(np.stack, lambda g, ans, arrays, axis=0, out=None, dtype=None, casting=None:
-       list(np.moveaxis(g, axis, 0)))
+       pieces_of(list(np.moveaxis(g, axis, 0)), arrays))
 defvjp(np.hstack, lambda g, ans, tup, dtype=None, casting=None:
        stack_like_vjp(g, tup, np.atleast_1d, "h"))
 defvjp(np.vstack, lambda g, ans, tup, dtype=None, casting=None:
        stack_like_vjp(g, tup, np.atleast_2d, 0))
 defvjp(np.dstack, lambda g, ans, tup: stack_like_vjp(g, tup, np.atleast_3d, 2))
+defvjp(np.column_stack, lambda g, ans, tup: stack_like_vjp(g, tup, as_column, 1))
+if hasattr(np, "row_stack"):  # a deprecated alias of vstack, still in NumPy 2
+    defvjp(np.row_stack, lambda g, ans, tup, dtype=None, casting=None:
+           stack_like_vjp(g, tup, np.atleast_2d, 0))
+defvjp(np.append,
+       lambda g, ans, arr, values, axis=None: append_vjp(g, arr, values, axis, 0),
+       lambda g, ans, arr, values, axis=None: append_vjp(g, arr, values, axis, 1))
+defvjp(np.diff, lambda g, ans, a, n=1, axis=-1, prepend=None, append=None:
+       diff_vjp(g, a, n, axis, prepend, append))
+defvjp(np.gradient, lambda g, ans, f, *varargs, axis=None, edge_order=1:
+       gradient_vjp(g, f, varargs, axis, edge_order))
+defvjp(np.rollaxis, lambda g, ans, a, axis, start=0: rollaxis_vjp(g, a, axis, start))
 defvjp(np.split, lambda g, ans, x, indices_or_sections, axis=0: split_vjp(g, ans, axis))
 defvjp(np.array_split, lambda g, ans, x, indices_or_sections, axis=0: split_vjp(g, ans, axis))
 defvjp(np.hsplit, lambda g, ans, x, indices_or_sections: split_vjp(g, ans, hsplit_axis(x)))
@@ -870,7 +1227,7 @@ defvjp(np.atleast_3d,
 defvjp(np.copy, lambda g, ans, x, order="K", subok=False: g)
 defvjp(copy, lambda g, ans, x, order="C": g)
 defvjp(astype, lambda g, ans, x, dtype, order="K", casting="unsafe", subok=True, copy=True:
-       cast_like(np.real(g) if not np.iscomplexobj(x) else g, x))
+       cast_like(match_complex(x, g), x) if is_inexact(ans) else zeros_of(x))
 
 # ----- indexing and selection -----
 defvjp(np.take, lambda g, ans, x, indices, axis=None, out=None, mode="raise":
@@ -889,6 +1246,42 @@ defvjp(np.clip,
                         & np.not_equal(ans, a_min)), a_max))
 defvjp(np.sort, lambda g, ans, x, axis=-1, kind=None, order=None, stable=None:
        sort_vjp(g, x, axis))
+defvjp(np.partition, lambda g, ans, a, kth, axis=-1, kind="introselect", order=None:
+       permutation_vjp(g, ans, a, axis))
+defvjp(np.select,
+       None,
+       lambda g, ans, condlist, choicelist, default=0: select_vjp(g, condlist, choicelist,
+                                                                  default, 1),
+       lambda g, ans, condlist, choicelist, default=0: select_vjp(g, condlist, choicelist,
+                                                                  default, 2))
+
+# ----- Fourier transforms -----
+defvjp(np.fft.fft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
+       fft_vjp(g, a, np.fft.fftn, None, [axis], norm))
+defvjp(np.fft.ifft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
+       fft_vjp(g, a, np.fft.ifftn, None, [axis], norm))
+defvjp(np.fft.fft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
+       fft_vjp(g, a, np.fft.fftn, s, axes, norm))
+defvjp(np.fft.ifft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
+       fft_vjp(g, a, np.fft.ifftn, s, axes, norm))
+defvjp(np.fft.fftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
+       fft_vjp(g, a, np.fft.fftn, s, axes, norm))
+defvjp(np.fft.ifftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
+       fft_vjp(g, a, np.fft.ifftn, s, axes, norm))
+defvjp(np.fft.rfft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
+       rfft_vjp(g, a, n, [axis], norm))
+defvjp(np.fft.rfft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
+       rfft_vjp(g, a, s, axes, norm))
+defvjp(np.fft.rfftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
+       rfft_vjp(g, a, s, axes, norm))
+defvjp(np.fft.irfft, lambda g, ans, a, n=None, axis=-1, norm=None, out=None:
+       irfft_vjp(g, a, n, [axis], norm))
+defvjp(np.fft.irfft2, lambda g, ans, a, s=None, axes=(-2, -1), norm=None, out=None:
+       irfft_vjp(g, a, s, axes, norm))
+defvjp(np.fft.irfftn, lambda g, ans, a, s=None, axes=None, norm=None, out=None:
+       irfft_vjp(g, a, s, axes, norm))
+defvjp(np.fft.fftshift, lambda g, ans, x, axes=None: np.fft.ifftshift(g, axes))
+defvjp(np.fft.ifftshift, lambda g, ans, x, axes=None: np.fft.fftshift(g, axes))
 
 # ----- not differentiable: the result carries no gradient -----
 defnondiff(
@@ -905,15 +1298,52 @@ defnondiff(
     operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
     operator.not_, np.greater, np.greater_equal, np.less, np.less_equal, np.equal,
     np.not_equal, np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
-    # constructors
-    np.zeros, np.ones, np.empty, np.full, np.eye, np.identity, np.arange, np.linspace,
-    np.zeros_like, np.ones_like, np.empty_like, np.full_like,
-    # random numbers
-    np.random.rand, np.random.randn, np.random.normal, np.random.uniform, np.random.random,
-    np.random.random_sample, np.random.standard_normal, np.random.randint, np.random.choice,
-    np.random.permutation, np.random.shuffle, np.random.seed, np.random.binomial,
-    np.random.poisson, np.random.exponential, np.random.gamma, np.random.beta,
+    # constructors from shapes; *_like reads only the shape and dtype of its argument
+    np.zeros, np.ones, np.empty, np.eye, np.identity, np.zeros_like, np.ones_like,
+    np.empty_like,
+    # casts to integer types
+    np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+    # random draws from integer or shape arguments, or with integer results
+    np.random.rand, np.random.randn, np.random.random, np.random.random_sample,
+    np.random.standard_normal, np.random.randint, np.random.seed, np.random.binomial,
+    np.random.poisson,
 )
+
+# ----- constructors with float parameters -----
+defvjp(np.full, None, lambda g, ans, shape, fill_value, dtype=None, order="C":
+       unbroadcast(g, fill_value) if is_inexact(ans) else zeros_of(fill_value))
+defvjp(np.full_like,
+       lambda g, ans, a, fill_value, dtype=None, order="K", subok=True, shape=None: zeros_of(a),
+       lambda g, ans, a, fill_value, dtype=None, order="K", subok=True, shape=None:
+       unbroadcast(g, fill_value) if is_inexact(ans) else zeros_of(fill_value))
+defvjp(np.linspace,
+       lambda g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0:
+       linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, argnum=0),
+       lambda g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0:
+       linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, argnum=1))
+defvjp(np.arange, *(functools.partial(arange_vjp, argnum=i) for i in range(3)))
+
+# ----- random draws: differentiable in their float parameters at a fixed random state -----
+# NumPy draws normal as loc + scale * z, uniform as low + (high - low) * u, exponential
+# and gamma as scale * (a draw); the draw is recovered from the result. Draws with no
+# such form (beta, the shape of gamma, permutation and choice of an array being
+# differentiated) have no rule, so using them on such a value is an error.
+defvjp(np.random.normal,
+       lambda g, ans, loc=0.0, scale=1.0, size=None: unbroadcast(g, loc),
+       lambda g, ans, loc=0.0, scale=1.0, size=None: unbroadcast(g * (ans - loc) / scale, scale))
+defvjp(np.random.uniform,
+       lambda g, ans, low=0.0, high=1.0, size=None:
+       unbroadcast(g * (high - ans) / (high - low), low),
+       lambda g, ans, low=0.0, high=1.0, size=None:
+       unbroadcast(g * (ans - low) / (high - low), high))
+defvjp(np.random.exponential,
+       lambda g, ans, scale=1.0, size=None: unbroadcast(g * ans / scale, scale))
+defvjp(np.random.gamma,
+       None,
+       lambda g, ans, shape, scale=1.0, size=None: unbroadcast(g * ans / scale, scale))
+defvjp(np.random.choice,  # which entries are drawn is piecewise constant in p
+       None, None, None,
+       lambda g, ans, a, size=None, replace=True, p=None: zeros_of(p))
 
 # ----- array methods and attributes -----
 for _method, _fun in (
@@ -938,36 +1368,19 @@ for _attr in ("shape", "ndim", "size", "dtype", "itemsize", "nbytes"):
     R.defattribute(_attr, None)
 
 
-# ----- scipy.special, when scipy is installed -----
-
-def register_scipy():
-    """Rules for ``scipy.special``; does nothing without scipy."""
-    try:
-        special = scipy_special()
-    except ImportError:
-        return
-    defvjp(special.expit, lambda g, ans, x: g * ans * (1 - ans))
-    defvjp(special.logit, lambda g, ans, x: g / (x * (1 - x)))
-    defvjp(special.erf, lambda g, ans, x: g * TWO_OVER_SQRT_PI * np.exp(-x * x))
-    defvjp(special.erfc, lambda g, ans, x: -g * TWO_OVER_SQRT_PI * np.exp(-x * x))
-    defvjp(special.gammaln, lambda g, ans, x: g * scipy_special().digamma(x))
-    defvjp(special.digamma, lambda g, ans, x: cast_like(g * scipy_special().polygamma(1, x), x))
-    defvjp(special.logsumexp,
-           lambda g, ans, a, axis=None, b=None, keepdims=False, return_sign=False:
-           repeat_to_match(g, a, axis, keepdims)
-           * np.exp(a - repeat_to_match(ans, a, axis, keepdims))
-           * (1 if b is None else b))
-    defvjp(special.softmax, lambda g, ans, x, axis=None:
-           ans * (g - np.sum(g * ans, axis=axis, keepdims=True)))
-    defvjp(special.log_softmax, lambda g, ans, x, axis=None:
-           g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True))
-
-
-with contextlib.suppress(ImportError):
-    register_scipy()
-
-
 # ----- constructors on active values -----
+def index_trick_vjp(g, which, items, i):
+    """Adjoint of item ``i`` of ``np.r_[items]`` (``which == "r"``) or ``np.c_[items]``."""
+    if any(isinstance(item, str) for item in items):
+        raise NotImplementedError("cpsgrad has no gradient for np.r_/np.c_ with a string "
+                                  "directive; use np.concatenate")
+    trick, axis = (np.r_, 0) if which == "r" else (np.c_, -1)
+    sizes = [np.shape(trick[item])[axis] for item in items]
+    start = sum(sizes[:i])
+    part = np.take(g, range(start, start + sizes[i]), axis=axis)
+    return np.reshape(part, np.shape(items[i]))
+
+
 def array_vjp(g, x):
     """Adjoint of ``np.array(x)`` for a (nested) list or tuple ``x`` of floats and arrays."""
     if isinstance(x, (list, tuple)):
@@ -975,5 +1388,15 @@ def array_vjp(g, x):
     return unbroadcast(g, x)
 
 
-defvjp(np.array, lambda g, ans, x: array_vjp(g, x))
-defvjp(np.asarray, lambda g, ans, x: array_vjp(g, x))
+def array_rule(g, ans, x, ndmin=0):
+    """Adjoint of ``np.array(x, dtype, ndmin=...)``: zero if the result holds integers."""
+    if not is_inexact(ans):
+        g = np.zeros(np.shape(ans))
+    if ndmin:
+        g = np.reshape(g, np.shape(np.asarray(x)))
+    return array_vjp(g, x)
+
+
+defvjp(np.array, lambda g, ans, x, dtype=None, copy=True, order="K", subok=False, ndmin=0:
+       array_rule(g, ans, x, ndmin))
+defvjp(np.asarray, lambda g, ans, a, dtype=None, order=None: array_rule(g, ans, a))

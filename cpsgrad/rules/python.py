@@ -7,12 +7,13 @@ came from. ``max``/``min`` split the gradient evenly between tied positions, as 
 does; ``key=`` only chooses, so the gradient goes to the chosen item.
 """
 
+import functools
 import math
 
 import numpy as np
 
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import RECORDED, Recorded, append, rebuild, unbox, unbroadcast
+from cpsgrad.runtime import RECORDED, Recorded, append, item_bar, rebuild, unbox, unbroadcast
 
 defvjp, defnondiff, defvjp_argnum = R.defvjp, R.defnondiff, R.defvjp_argnum
 
@@ -163,11 +164,44 @@ defvjp(RECORDED[enumerate], lambda g, ans, x, start=0: as_adjoint_of(
 defvjp_argnum(RECORDED[zip], zip_vjp)
 defvjp_argnum(dict, dict_vjp,
               keywords=lambda name, g, ans, *args, **kwargs: unbox(g.get(name), kwargs[name]))
-defnondiff(round, print, str, repr, list.index, hasattr, callable, id, hash, format)
+defnondiff(round, print, list.index, hasattr, callable)
+defvjp(str, lambda g, ans, x: g)  # the way back to a number is float(), its inverse
+defvjp(repr, lambda g, ans, x: g)
+defvjp(getattr, lambda g, ans, obj, name, default=None: item_bar(obj, name, g))
 R.defmethod("item", item)
 R.defmethod("tolist", tolist)
 defvjp(item, item_vjp)
 defvjp(tolist, lambda g, ans, x: tolist_vjp(g, x))
+
+# ----- methods of dicts and lists (cpsgrad.dispatch calls them when a value is neither
+# an array nor an object of a user class) -----
+def dict_get(d, key, default=None):
+    return d.get(key, default)
+
+
+def dict_copy(d):
+    return dict(d)
+
+
+def list_copy(xs):
+    return list(xs)
+
+
+BUILTIN_METHODS = {
+    dict: {"get": dict_get, "copy": dict_copy},
+    list: {"copy": list_copy, "index": list.index, "count": list.count},
+}
+defvjp(dict_get, lambda g, ans, d, key, default=None: item_bar(d, key, g) if key in d else None,
+       None, lambda g, ans, d, key, default=None: None if key in d else g)
+defvjp(dict_copy, lambda g, ans, d: g)
+defvjp(list_copy, lambda g, ans, xs: g)
+defnondiff(list.count)
+
+defvjp_argnum(functools.partial,
+              lambda argnum, g, ans, func, *args, **kw: None if argnum == 0 or g is None
+              else unbox(g.args[argnum - 1], args[argnum - 1]),
+              keywords=lambda name, g, ans, func, *args, **kw: None if g is None
+              else unbox(g.keywords.get(name), kw[name]))
 
 # ===================================================================================
 # the math module (floats)

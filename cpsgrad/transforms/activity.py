@@ -39,7 +39,7 @@ def loads(node):
 def stores(stmts):
     """Names assigned anywhere in ``stmts`` (not in nested functions, but their names).
 
-    ``x[i] = v`` counts as a store of ``x``: it makes a new value of ``x``.
+    ``x[i] = v`` and ``x.a = v`` count as a store of ``x``: they make a new value of ``x``.
     """
     out = set()
     stack = list(stmts)
@@ -50,7 +50,7 @@ def stores(stmts):
             continue
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             out.add(n.id)
-        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+        if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store) \
                 and isinstance(n.value, gast.Name):
             out.add(n.value.id)
         stack.extend(gast.iter_child_nodes(n))
@@ -70,7 +70,15 @@ def escapes(fndef):
     """``[(stmt, function name, variable)]``: places where a nested function is passed on as a
     value (stored, returned, given to a call) while a variable it reads may still change
     afterwards (so a later call would see another value than the emitted code captured)."""
-    later, out = later_stores(fndef), []
+    later = later_stores(fndef)
+    return [(s, d.name, changing[0]) for s, d, captured in passed_on(fndef)
+            for changing in [sorted(captured & later.get(id(s), set()))] if changing]
+
+
+def passed_on(fndef):
+    """``[(stmt, def, names it reads)]`` for every use of a nested function as a value
+    rather than as the function of a direct call."""
+    out = []
 
     def scope(body, params):
         defs, captured = {}, {}
@@ -93,12 +101,9 @@ def escapes(fndef):
             if isinstance(s, gast.Assign) and isinstance(s.value, gast.Name):
                 continue
             called = {id(n.func) for n in gast.walk(s) if isinstance(n, gast.Call)}
-            for n in gast.walk(s):
-                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
-                        and n.id in defs and id(n) not in called:
-                    changing = sorted(captured[n.id] & later.get(id(s), set()))
-                    if changing:
-                        out.append((s, defs[n.id].name, changing[0]))
+            out.extend((s, defs[n.id], captured[n.id]) for n in gast.walk(s)
+                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+                       and n.id in defs and id(n) not in called)
 
     scope(fndef.body, {a.id for a in fndef.args.args})
     return out

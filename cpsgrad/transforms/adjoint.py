@@ -15,8 +15,9 @@ import operator
 import gast
 import numpy as np
 
-from cpsgrad import runtime, syntax
+from cpsgrad import dispatch, runtime, syntax
 from cpsgrad.errors import NoRuleError
+from cpsgrad.rules.numpy import index_trick_vjp
 from cpsgrad.rules.registry import inline_form
 
 BINOPS = {gast.Add: np.add, gast.Sub: np.subtract, gast.Mult: np.multiply,
@@ -43,6 +44,8 @@ def adjoint(rhs, ans, g, ctx):
         return _apply(ctx, UNOPS[type(rhs.op)], [rhs.operand], {}, ans, g,
                       type(rhs.op).__name__)
     if isinstance(rhs, gast.Subscript):
+        if not isinstance(rhs.value, gast.Name):  # np.r_[a, b]: values in the index
+            return _index_trick(rhs, g, ctx)
         return [(rhs.value.id, rhs.slice, syntax.name(g))]
     if isinstance(rhs, (gast.Tuple, gast.List)):
         return [(e.id, syntax.call(ctx.bind("unbox", runtime.unbox),
@@ -53,17 +56,44 @@ def adjoint(rhs, ans, g, ctx):
                                    [syntax.subscript(g, k), v]))
                 for k, v in zip(rhs.keys, rhs.values, strict=True) if _active(ctx, v)]
     if isinstance(rhs, gast.Attribute):
-        fun = ctx.registry.attributes.get(rhs.attr, "unknown")
-        if fun is None:
-            return []
-        if fun == "unknown":
-            ctx.fail(f"no gradient rule for the attribute `.{rhs.attr}` of an array being "
-                     "differentiated")
-        return _apply(ctx, fun, [rhs.value], {}, ans, g, f".{rhs.attr}")
+        return _attribute(rhs, ans, g, ctx)
     if isinstance(rhs, gast.Call):
         return _call(rhs, ans, g, ctx)
     ctx.fail(f"cannot differentiate the expression `{type(rhs).__name__}`")
     return []
+
+
+def _index_trick(rhs, g, ctx):
+    """``np.r_[a, b, 1:3]`` and ``np.c_[...]``: each active item gets its piece of ``g``."""
+    which = {id(np.r_): "r", id(np.c_): "c"}.get(id(ctx.resolve(rhs.value)))
+    if which is None:
+        ctx.fail(f"no gradient rule for indexing `{gast.unparse(rhs.value)}` with a value "
+                 f"being differentiated")
+    items = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
+    values = syntax.tuple_([syntax.call("slice", [i.lower or syntax.const(None),
+                                                  i.upper or syntax.const(None),
+                                                  i.step or syntax.const(None)])
+                            if isinstance(i, gast.Slice) else i for i in items])
+    helper = ctx.bind("index_trick_vjp", index_trick_vjp)
+    return [(item.id, syntax.call(helper, [g, syntax.const(which), values, syntax.const(i)]))
+            for i, item in enumerate(items) if _active(ctx, item)]
+
+
+def _attribute(rhs, ans, g, ctx):
+    """``x.attr``: an array attribute's rule (``.T``, ``.real``), or, for an object (a value
+    not known to be an array), the adjoint at attribute ``attr`` of the object's."""
+    fun = ctx.registry.attributes.get(rhs.attr, "unknown")
+    if ctx.kind(rhs.value.id) != "num":
+        if fun == "unknown":
+            return [(rhs.value.id, syntax.const(rhs.attr), syntax.name(g))]
+        return [(rhs.value.id, syntax.call(ctx.bind("attribute_vjp", dispatch.attribute_vjp),
+                                           [rhs.value, syntax.const(rhs.attr), g]))]
+    if fun is None:
+        return []
+    if fun == "unknown":
+        ctx.fail(f"no gradient rule for the attribute `.{rhs.attr}` of an array being "
+                 "differentiated")
+    return _apply(ctx, fun, [rhs.value], {}, ans, g, f".{rhs.attr}")
 
 
 def _binop(rhs, ans, g, ctx):

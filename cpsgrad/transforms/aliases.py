@@ -79,7 +79,7 @@ class _Aliases:
         for s, in_loop in _assignments(fndef.body, False):
             t = s.targets[0]
             if not isinstance(t, gast.Name):
-                self.hold(t.value.id, _names(s.value) & self.locals, s)  # x[i] = v
+                self.hold(t.value.id, _names(s.value) & self.locals, s)  # x[i] = v, x.a = v
                 continue
             if _is_append(s):
                 self.hold(t.id, _names(s.value.args[1]) & self.locals, s)
@@ -156,7 +156,7 @@ class _Aliases:
         self.refuse_in_place(s)
         if isinstance(s, gast.Assign):
             t = s.targets[0]
-            if isinstance(t, gast.Subscript):
+            if isinstance(t, (gast.Subscript, gast.Attribute)):
                 return [s, *self.rebind(t.value.id, s)]
             if _is_append(s):
                 return [s, *self.rebind(t.id, s)]

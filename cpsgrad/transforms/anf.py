@@ -143,6 +143,8 @@ class _Anf(Sugar, Expressions):
                     out.append(syntax.assign(tmp, syntax.subscript(value, syntax.const(i))))
                     out += self.store(e, syntax.name(tmp))
             return out
+        if isinstance(t, gast.Attribute):
+            return [syntax.assign(syntax.attr(t.value, t.attr, "store"), value)]
         pre, index = self.index(t.slice)
         return [*pre, syntax.assign(syntax.subscript(t.value, index, "store"), value)]
 
@@ -158,14 +160,20 @@ class _Anf(Sugar, Expressions):
             out = self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
             out[-1].inplace = True  # NumPy adds into an array in place (see aliases)
             return out
-        pre, index = self.index(t.slice)
+        if isinstance(t, gast.Attribute):
+            pre, read, write = [], syntax.attr(t.value, t.attr), syntax.attr(t.value, t.attr,
+                                                                               "store")
+        else:
+            pre, index = self.index(t.slice)
+            read, write = (syntax.subscript(t.value, index),
+                           syntax.subscript(t.value, index, "store"))
         old = self.fresh()
-        pre.append(syntax.assign(old, syntax.subscript(t.value, index)))
+        pre.append(syntax.assign(old, read))
         more, rhs = self.atom(s.value)
         new = self.fresh()
         return pre + more + [syntax.assign(new, gast.BinOp(left=syntax.name(old), op=s.op,
                                                            right=rhs)),
-                             syntax.assign(syntax.subscript(t.value, index, "store"), new)]
+                             syntax.assign(write, new)]
 
     def stmt_expr(self, s):
         v = s.value

@@ -6,7 +6,7 @@ A mixin of ``cps._Cps`` (split out to keep each module readable).
 
 import gast
 
-from cpsgrad import syntax
+from cpsgrad import dispatch, syntax
 from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
 from cpsgrad.transforms.shapes import node_pattern
@@ -48,6 +48,42 @@ class LocalCallee:
 
     def adjoint(self, _mask, _kinds, _patterns, _threaded):
         return self.name, self.frame
+
+
+class ValueCallee:
+    """A call of a function value, known only when the gradient runs (a parameter, an item
+    of a list, a closure returned by a call, a method of an object, a callable object or a
+    class): emitted as ``call_function(f, (args), {kwargs}, k, wrt)``, or
+    ``call_method(obj, "name", ...)``; ``cpsgrad.dispatch`` does the rest."""
+
+    threads = False
+
+    def __init__(self, unit, method=None):
+        self.unit, self.method = unit, method
+
+    def bind(self, call, rename):
+        head = call.func.value if self.method else call.func
+        return [rename(head), *map(rename, call.args),
+                *(rename(kw.value) for kw in call.keywords)]
+
+    def mask(self, active):
+        return active
+
+    def adjoint(self, mask, _kinds, _patterns, _threaded, call=None):
+        keywords = [kw.arg for kw in call.keywords]
+        places = [0, *range(1, len(call.args) + 1), *keywords]
+        wrt = syntax.tuple_([syntax.const(p) for p, m in zip(places, mask, strict=True) if m])
+        n = len(call.args)
+        runtime_fn = getattr(dispatch, "call_method" if self.method else "call_function")
+        name = self.unit.bind(runtime_fn.__name__, runtime_fn)
+
+        def emit(values):
+            head, args, kws, k = values[0], values[1:n + 1], values[n + 1:-1], values[-1]
+            lead = [head, syntax.const(self.method)] if self.method else [head]
+            return syntax.call(name, [*lead, syntax.tuple_(args),
+                                      gast.Dict(keys=[syntax.const(w) for w in keywords],
+                                                values=list(kws)), k, wrt])
+        return emit, None
 
 
 class ControlFlow:
@@ -144,8 +180,10 @@ class ControlFlow:
         patterns = [node_pattern(a, env_shapes) for a in callee.bind(s.value, lambda a: a)]
         result = s.targets[0].id
         threaded = self.threaded(callee, args, mask, kinds, result)
-        target, tframe = callee.adjoint(mask, kinds, patterns, [i in threaded for i in
-                                                                 range(len(args))])
+        flags = [i in threaded for i in range(len(args))]
+        target, tframe = (callee.adjoint(mask, kinds, patterns, flags, call=s.value)
+                          if isinstance(callee, ValueCallee)
+                          else callee.adjoint(mask, kinds, patterns, flags))
         line = self.unit.file_line(self.fndef, getattr(s, "lineno", None))
         hands = [args[i].id for i in sorted(threaded)]
         name, cframe, cdef = self.continuation("call", line, frame, env, [result], rest, ctx,

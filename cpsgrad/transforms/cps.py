@@ -18,9 +18,9 @@ import gast
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
-from cpsgrad.transforms.activity import escapes, loads, stores
+from cpsgrad.transforms.activity import escapes, loads, passed_on, stores
 from cpsgrad.transforms.anf import local_names
-from cpsgrad.transforms.control import ControlFlow, Frame
+from cpsgrad.transforms.control import ControlFlow, Frame, ValueCallee
 from cpsgrad.transforms.statements import ZERO, Statements
 
 ALIAS, OWNED = "alias", "owned"
@@ -53,6 +53,7 @@ class _Cps(Statements, ControlFlow):
         self.owner, self.kind, self.active = {}, {}, set()
         self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
         self.local_fns = {}  # the value name of a nested def -> its LocalCallee
+        self.passed_on = {id(d) for _s, d, _c in passed_on(fndef)}  # defs used as values
         for stmt, fname, var in escapes(fndef)[:1]:
             what = "the lambda" if fname.startswith("lambda_") else f"`{fname}`"
             raise unit.error(fndef, stmt, f"{what} is passed on here, but `{var}`, which it "
@@ -192,7 +193,7 @@ class _Cps(Statements, ControlFlow):
         whose returned adjoint replaces ours (a callee that added into what we handed it).
         """
         out = self.inits(frame, target_frame)
-        call = syntax.call(target, args)
+        call = target(args) if callable(target) else syntax.call(target, args)
         got = [(i, a) for i, (a, m) in enumerate(zip(args, mask, strict=True)) if m]
         if not got and not accs:
             return [*out, syntax.expr_stmt(call)]
@@ -287,9 +288,10 @@ class _Cps(Statements, ControlFlow):
         return bool(stores([s]) & self.analysis.active)
 
     def user_call(self, rhs, env):
-        """The callee (``pipeline._ModuleCallee`` or ``control.LocalCallee``) when ``rhs``
-        calls a user function on active values, or a nested def whose closure is active;
-        else None."""
+        """How a call continues: a ``LocalCallee`` (a nested def whose arguments or closure
+        are active), a ``pipeline._ModuleCallee`` (a user function called on active values),
+        a ``ValueCallee`` (a function value, a method of a value that is not an array, a
+        callable object or class); None for a rule's call or an inactive one."""
         if not isinstance(rhs, gast.Call):
             return None
         args = rhs.args + [kw.value for kw in rhs.keywords]
@@ -298,7 +300,22 @@ class _Cps(Statements, ControlFlow):
         if isinstance(func, gast.Name) and env.get(func.id) in self.local_fns:
             return self.local_fns[env[func.id]] if active or env[func.id] in self.active \
                 else None
-        return self.unit.user_function(self, func) if active else None
+        if isinstance(func, gast.Name) and func.id in self.locals:  # a function value
+            return ValueCallee(self.unit) if active or env.get(func.id) in self.active \
+                else None
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in self.locals:  # a method
+            receiver = env.get(func.value.id)
+            if self.kind.get(receiver) == "num" and func.attr in self.unit.registry.methods:
+                return None  # an array method, with a rule
+            return ValueCallee(self.unit, func.attr) if active or receiver in self.active \
+                else None
+        if not active:
+            return None
+        callee = self.unit.user_function(self, func)
+        if callee is None and self.unit.dispatched(self.unit.resolve_source(self.fndef, func)):
+            return ValueCallee(self.unit)
+        return callee
 
     def check_uses(self, s, env):
         """Refuse a call of a nested def after a name it reads changed: it would see another

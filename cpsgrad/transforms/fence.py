@@ -43,14 +43,15 @@ MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend
             "remove", "sort", "reverse", "fill", "resize", "put", "itemset", "__setitem__"}
 
 
-def fence(source, callee=False):
+def fence(source, callee=False, owned=()):
     """Raise TransformError naming every construct of ``source.tree`` we cannot handle.
 
-    A ``callee`` (a function called by the one differentiated) may not write into an item of
-    an argument it has not rebound: the argument belongs to the caller, whose adjoint follows
-    its own name and would miss the write.
+    A ``callee`` (a function called by the one differentiated) may not write into an item or
+    attribute of an argument it has not rebound: the argument belongs to the caller, whose
+    adjoint follows its own name and would miss the write. ``owned`` arguments are exempt
+    (``self`` of an ``__init__``, which hands the object on as its result).
     """
-    found = _Fence(source, callee)
+    found = _Fence(source, callee, owned)
     found.imports(source)
     found.check(source.tree)
     if found.problems:
@@ -82,12 +83,12 @@ def _assigned(fndef):
 
 
 class _Fence(gast.NodeVisitor):
-    def __init__(self, source, callee):
+    def __init__(self, source, callee, owned):
         self.source, self.borrowed, self.problems = source, set(), []
         if callee:
             rebound = {n.id for n in gast.walk(source.tree)
                        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-            self.borrowed = {a.id for a in source.tree.args.args} - rebound
+            self.borrowed = {a.id for a in source.tree.args.args} - rebound - set(owned)
 
     def fail(self, node, message):
         where = (getattr(node, "lineno", None), getattr(node, "col_offset", None))
@@ -141,7 +142,8 @@ class _Fence(gast.NodeVisitor):
             target = None
             if isinstance(n, (gast.Assign, gast.AugAssign)):
                 ts = n.targets if isinstance(n, gast.Assign) else [n.target]
-                target = next((t.value for t in ts if isinstance(t, gast.Subscript)), None)
+                target = next((t.value for t in ts
+                               if isinstance(t, (gast.Subscript, gast.Attribute))), None)
             elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                     and n.func.attr in MUTATORS:
                 target = n.func.value
@@ -182,9 +184,15 @@ class _Fence(gast.NodeVisitor):
 
     def check_target(self, t):
         if isinstance(t, gast.Attribute):
-            self.fail(t, "assigning to an attribute (`obj.x = ...`) is not supported; "
-                         "use a local variable or a dict")
-        if isinstance(t, gast.Subscript):
+            if not isinstance(t.value, gast.Name):
+                self.fail(t, "only writes into an attribute of a named object (`obj.x = v`) "
+                             "are supported")
+            elif t.value.id in self.borrowed:
+                x = t.value.id
+                self.fail(t, f"`{x}.{t.attr} = ...` changes the argument `{x}`, which belongs "
+                             f"to the caller, whose gradient would miss the change; return the "
+                             f"new value instead (only `__init__` may set attributes of self)")
+        elif isinstance(t, gast.Subscript):
             if not isinstance(t.value, gast.Name):
                 self.fail(t, "only writes into a named array or list (`x[i] = v`) are "
                              "supported")

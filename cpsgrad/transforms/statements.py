@@ -69,19 +69,29 @@ class Statements:
         return "any"
 
     def setitem(self, s, frame, env):
-        """``x[i] = v``: written in place; the old item is kept and restored in the adjoint."""
+        """``x[i] = v`` or ``x.a = v``: written in place; the old item is kept and restored in
+        the adjoint (a dict key or attribute that did not exist is removed again)."""
         t = s.targets[0]
         x = env[t.value.id]
-        index = self.unit.index_value(self.rename(t.slice, env))
         value = self.rename(s.value, env)
         old = self.namer.fresh(f"{x}_old")
-        snapshot = self.unit.bind("snapshot", runtime.snapshot)
-        fwd = [syntax.assign(old, syntax.call(snapshot, [syntax.subscript(x, index)])),
-               syntax.assign(syntax.subscript(x, index, "store"), value)]
+        if isinstance(t, gast.Attribute):
+            index = syntax.const(t.attr)
+            fwd = [syntax.assign(old, syntax.call(self.unit.bind("take_attr", runtime.take_attr),
+                                                  [x, index])),
+                   syntax.assign(syntax.attr(x, t.attr, "store"), value)]
+        else:
+            index = self.unit.index_value(self.rename(t.slice, env))
+            take = (syntax.call(self.unit.bind("snapshot", runtime.snapshot),
+                                [syntax.subscript(x, index)]) if self.kind.get(x) == "num"
+                    else syntax.call(self.unit.bind("take_item", runtime.take_item), [x, index]))
+            fwd = [syntax.assign(old, take),
+                   syntax.assign(syntax.subscript(x, index, "store"), value)]
         active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
         x1 = self.define(frame, t.value.id, env, self.kind.get(x, "any"), active)
         fwd.append(syntax.assign(x1, x))
-        return fwd, [(s, ("setitem", x, x1, index, value, old))]
+        kind = "attr" if isinstance(t, gast.Attribute) else "item"
+        return fwd, [(s, ("setitem", x, x1, index, value, old, kind))]
 
     def local_function(self, s, frame, env):
         """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours.
@@ -117,7 +127,12 @@ class Statements:
         self.local_fns[own] = LocalCallee(s, name, aframe, captured, defaults)
         adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env,
                              frame=aframe)
-        return [fwd, adj]
+        if id(s) not in self.passed_on:
+            return [fwd, adj]
+        # passed on as a value: called through cpsgrad.dispatch, which finds the adjoint on
+        # the function; what it adds into is made ready here, as for a call
+        attach = syntax.assign(syntax.attr(own, "cpsgrad_adjoint", "store"), syntax.name(name))
+        return [fwd, adj, *self.inits(frame, aframe), attach]
 
     def backward(self, rec, frame):
         if rec[0] == "setitem":
@@ -134,14 +149,25 @@ class Statements:
         return out
 
     def backward_setitem(self, rec, frame):
-        _, x, x1, index, value, old = rec
-        out = [syntax.assign(syntax.subscript(x, index, "store"), old)]
+        _, x, x1, index, value, old, kind = rec
+        if kind == "attr":
+            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_attr", runtime.put_attr),
+                                                [x, index, old]))]
+        elif self.kind.get(x) == "num":
+            out = [syntax.assign(syntax.subscript(x, index, "store"), old)]
+        else:
+            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_item", runtime.put_item),
+                                                [x, index, old]))]
         if frame.state[x1] == ZERO:
             return out
-        g = syntax.subscript(bar(x1), index)
         if isinstance(value, gast.Name) and value.id in self.active:
-            out += self.contribute(frame, value.id, syntax.call(
-                self.unit.bind("unbroadcast", runtime.unbroadcast), [g, value]))
+            if self.kind.get(x1) == "num":
+                g = syntax.call(self.unit.bind("unbroadcast", runtime.unbroadcast),
+                                [syntax.subscript(bar(x1), index), value])
+            else:  # a dict, list or object adjoint: the item may be absent (zero)
+                g = syntax.call(self.unit.bind("item_adjoint", runtime.item_adjoint),
+                                [bar(x1), index, value])
+            out += self.contribute(frame, value.id, g)
         out += self.contribute(frame, x, syntax.call(
             self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
         return out
@@ -161,6 +187,9 @@ class _Rules:
 
     def is_local(self, name):
         return name in self.cps.owner
+
+    def kind(self, name):
+        return self.cps.kind.get(name, "any")
 
     def resolve(self, node):
         return self.cps.unit.resolve_emitted(node)
