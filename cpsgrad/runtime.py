@@ -567,8 +567,8 @@ def with_enter(manager):
 def with_exit(manager):
     """The end of ``manager``'s block, left normally: ``__exit__(None, None, None)``."""
     entered = _entered()
-    i = max(i for i, (m, _exit) in enumerate(entered) if m is manager)
-    _manager, exit_ = entered.pop(i)
+    i = max((i for i, (m, _exit) in enumerate(entered) if m is manager), default=None)
+    exit_ = type(manager).__exit__ if i is None else entered.pop(i)[1]
     exit_(manager, None, None, None)
 
 

@@ -105,6 +105,10 @@ def slice_(lower=None, upper=None):
                       upper=None if upper is None else as_expr(upper), step=None)
 
 
+def break_():
+    return gast.Break()
+
+
 def raise_(exc):
     return gast.Raise(exc=as_expr(exc), cause=None)
 

@@ -111,7 +111,9 @@ def generator_of_rows(m):
 
 def first_match(x):
     k = next(i for i in range(len(x)) if x[i] > 0.25)
-    return np.sum(x[k:] ** 2)
+    big = next(a * b for a in x for b in x if a * b > 0.3)
+    huge = next((v for v in x if v > 100.0), -1.0)
+    return np.sum(x[k:] ** 2) + big * huge
 
 
 def comprehension_in_lambda(x):

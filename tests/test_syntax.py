@@ -58,8 +58,7 @@ def logged(run):
 def test_enter_exit_order_is_pythons(name):
     fn, args = next(c[1:] for c in CASES if c[0] == name)
     expected = logged(lambda: fn(*args))
-    assert any(e[0] == "exit" for e in expected if isinstance(e, tuple)) or \
-        ("divide", "ignore") in expected
+    assert len(expected) >= 2
     assert logged(lambda: cpsgrad.grad(fn)(*args)) == expected
 
 
@@ -247,18 +246,49 @@ def test_comprehension_variable_does_not_leak():
 
 
 # ----- what stays refused -----
-def active_next(x):
-    return next(v for v in x if v > 0) * 2.0
+# ----- any, all and next stop at the first item that decides, as a generator does -----
+def probe(i, seen):
+    seen.append(i)
+    return i
+
+
+def short_circuits(x, seen):
+    some = any(x[probe(i, seen)] > 0.5 for i in range(10))  # x[3] would be an IndexError
+    every = all(x[probe(i, seen)] < 0.5 for i in range(10))
+    first = next(x[i] for i in range(10) if probe(i, seen) > 0)
+    return np.sum(x) * (2.0 if some else 1.0) * (3.0 if every else 1.0) * first
+
+
+def test_any_all_next_stop_early():
+    x = np.array([0.2, 0.7, 0.9])
+    seen = []
+    expected = short_circuits(x, seen)
+    assert seen == [0, 1, 0, 1, 0, 1]
+    seen.clear()
+    value, g = cpsgrad.value_and_grad(short_circuits)(x, seen)
+    assert seen == [0, 1, 0, 1, 0, 1]
+    assert value == expected
+    np.testing.assert_allclose(g, [2 * 0.7, 2 * 0.7 + 2 * 1.8, 2 * 0.7])
+
+
+def next_of_nothing(x):
+    return next(v for v in x if v > 100.0)
+
+
+def test_next_of_an_exhausted_generator_raises_stopiteration():
+    with pytest.raises(StopIteration):
+        next_of_nothing(np.ones(2))
+    with pytest.raises(StopIteration):
+        cpsgrad.grad(next_of_nothing)(np.ones(2))
 
 
 def active_set(x):
     return sum({v * 2.0 for v in x})
 
 
-@pytest.mark.parametrize(("fn", "name"), [(active_next, "next"), (active_set, "set")])
-def test_no_rule_for_iterators_and_sets_of_active_values(fn, name):
-    with pytest.raises(NoRuleError, match=f"`{name}`"):
-        cpsgrad.grad(fn)(np.array([-1.0, 2.0]))
+def test_no_rule_for_a_set_of_active_values():
+    with pytest.raises(NoRuleError, match="`set`"):
+        cpsgrad.grad(active_set)(np.array([-1.0, 2.0]))
 
 
 def stored_generator(x):

@@ -57,6 +57,9 @@ class Expressions:
         return pre, gast.Compare(left=items[0], ops=e.ops, comparators=items[1:])
 
     def rhs_call(self, e):
+        lowered = self.short_circuit(e)  # any/all/next of a generator (anf_sugar)
+        if lowered:
+            return lowered
         pre = []
         func = e.func
         if isinstance(func, gast.Attribute) and not self.is_ref(func):

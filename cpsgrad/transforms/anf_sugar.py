@@ -8,11 +8,12 @@ A mixin of ``anf._Anf`` (split out to keep each module readable):
   ``xs.append``, it is not a write the aliases stage must follow). Their variables get
   fresh names, so they neither leak into nor clobber the function's. ``{k: v for ...}``
   is ``dict(pairs)``, ``{x for ...}`` is ``set(items)``.
-* A generator expression is allowed (by the fence) only as the argument of a call; its
-  items are computed before the call, into a list for the builtins that read all of an
-  iterable once (``sum``, ``max``, ``tuple``, ``str.join``, ...), and into a one-pass
-  ``iter(list)`` for any other callee (``next``, a user's function, ``np.stack``, which
-  refuses an iterator as it refuses a generator).
+* A generator expression is allowed (by the fence) only as the argument of a call.
+  ``any``/``all``/``next`` of one become loops that stop at the first item that decides,
+  as the lazy generator does. For other callees its items are computed before the call:
+  into a list for the builtins that read all of an iterable once (``sum``, ``max``,
+  ``tuple``, ``str.join``, ...), into a one-pass ``iter(list)`` for any other callee (a
+  user's function; ``np.stack``, which refuses an iterator as it refuses a generator).
 * ``a, *rest = xs`` → ``t = list(xs)``, a length check (``ValueError`` as in Python), then
   ``a = t[0]``, ``rest = t[1:]``.
 * ``with A as v: body`` → ``m = A; v = with_enter(m)``, the body, then ``with_exit(m)`` on
@@ -44,24 +45,61 @@ class Sugar:
 
     def comprehension(self, e, item, convert):
         """``t = []`` and the loops appending ``item`` to it; ``convert(t)`` if given."""
-        mapping, loops = {}, []
+        tmp = self.fresh()
+        loop = self.loops(e, lambda own: [
+            syntax.assign(tmp, syntax.call("appended", [tmp, own(item)]))])
+        self.locals.add(tmp)
+        out = [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)]
+        return out, syntax.call(convert, [tmp]) if convert else syntax.name(tmp)
+
+    def loops(self, e, inner, stop=None):
+        """The nested loops of comprehension ``e`` around ``inner(own)`` (``own`` renames
+        its variables to their fresh names); with ``stop``, each loop ends when it is true."""
+        mapping, heads = {}, []
         for gen in e.generators:
             iter_ = syntax.rename(gen.iter, mapping)  # sees the earlier variables only
             for n in gast.walk(gen.target):
                 if isinstance(n, gast.Name):
                     mapping[n.id] = self.fresh(n.id)
-            loops.append((syntax.rename(gen.target, mapping), iter_,
+            heads.append((syntax.rename(gen.target, mapping), iter_,
                           [syntax.rename(c, mapping) for c in gen.ifs]))
-        tmp = self.fresh()
-        inner = [syntax.assign(tmp, syntax.call("appended", [tmp, syntax.rename(item, mapping)]))]
-        for target, iter_, ifs in reversed(loops):
+        body = inner(lambda node: syntax.rename(node, mapping))
+        for depth, (target, iter_, ifs) in enumerate(reversed(heads)):
+            if stop and depth:  # after an inner loop stopped, stop this one too
+                body.append(syntax.if_(stop, [syntax.break_()]))
             for cond in reversed(ifs):
-                inner = [syntax.if_(cond, inner)]
-            inner = [syntax.for_(target, iter_, inner)]
-        loop = syntax.located_copy(inner[0], e)
-        self.locals |= {tmp, *mapping.values()}
-        out = [syntax.assign(tmp, syntax.list_([])), *self.stmt(loop)]
-        return out, syntax.call(convert, [tmp]) if convert else syntax.name(tmp)
+                body = [syntax.if_(cond, body)]
+            body = [syntax.for_(target, iter_, body)]
+        self.locals |= set(mapping.values())
+        return syntax.located_copy(body[0], e)
+
+    def short_circuit(self, e):
+        """``any``/``all``/``next`` of a generator: loops that stop at the first item that
+        decides, as the generator would (later items are never computed); else None."""
+        func, args = e.func, e.args
+        if not (isinstance(func, gast.Name) and func.id in ("any", "all", "next")
+                and func.id not in self.locals and not e.keywords and args
+                and isinstance(args[0], gast.GeneratorExp)
+                and len(args) <= (2 if func.id == "next" else 1)):
+            return None
+        gen, result, done = args[0], self.fresh(), self.fresh("done")
+        self.locals |= {result, done}
+        pre, default = self.atom(args[1]) if len(args) > 1 else ([], syntax.const(None))
+        value = {"any": syntax.const(True), "all": syntax.const(False)}.get(func.id, gen.elt)
+        test = {"any": gen.elt, "all": syntax.not_(gen.elt)}.get(func.id)
+        start = {"any": syntax.const(False), "all": syntax.const(True)}.get(func.id, default)
+
+        def inner(own):
+            found = [syntax.assign(result, own(value)), syntax.assign(done, syntax.const(True)),
+                     syntax.break_()]
+            return [syntax.if_(own(test), found)] if test is not None else found
+
+        out = [*pre, syntax.assign(result, start), syntax.assign(done, syntax.const(False)),
+               *self.stmt(self.loops(gen, inner, syntax.name(done)))]
+        if func.id == "next" and len(args) == 1:
+            out.append(syntax.if_(syntax.not_(done),
+                                  [syntax.raise_(syntax.call("StopIteration", []))]))
+        return out, syntax.name(result)
 
     def call_argument(self, func, arg):
         """A generator expression argument of a call to ``func``, as a list (see above)."""
