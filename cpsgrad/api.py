@@ -31,6 +31,21 @@ def _wrt_indices(fn, wrt):
     return out, params
 
 
+def _unwrap(fn):
+    """``(function to transform, leading arguments, keywords)`` of a callable: a bound method
+    holds its object, a ``functools.partial`` its arguments, a callable object is its own
+    ``__call__``'s first argument."""
+    if isinstance(fn, functools.partial):
+        target, lead, keywords = _unwrap(fn.func)
+        return target, (*lead, *fn.args), {**keywords, **fn.keywords}
+    if inspect.ismethod(fn):
+        target, lead, keywords = _unwrap(fn.__func__)
+        return target, (*lead, fn.__self__), keywords
+    if not inspect.isfunction(fn) and callable(fn) and inspect.isfunction(type(fn).__call__):
+        return type(fn).__call__, (fn,), {}
+    return fn, (), {}
+
+
 class Gradient:
     """A differentiated function: call it like the original; it returns gradients."""
 
@@ -40,17 +55,24 @@ class Gradient:
             check_nans = os.environ.get("CPSGRAD_CHECK_NANS", "") not in ("", "0")
         self.check_nans = check_nans
         self.wrt = wrt
-        self.indices, self.params = _wrt_indices(fn, wrt)
-        self.signature = inspect.signature(fn)
+        self.target, self.lead, self.lead_keywords = _unwrap(fn)
+        indices, visible = _wrt_indices(fn, wrt)
+        self.signature = inspect.signature(self.target)
+        self.params = list(self.signature.parameters)
+        self.indices = [self.params.index(visible[i]) for i in indices]
         self.with_value = with_value
         self.built = {}
-        functools.update_wrapper(self, fn)
+        functools.update_wrapper(self, fn, assigned=("__module__", "__name__", "__qualname__",
+                                                     "__doc__"), updated=())
+        self.__wrapped__ = fn
 
     def arguments(self, args, kwargs):
-        """Every parameter's value, in order, as a call with ``args, kwargs`` binds them."""
-        if not kwargs and len(args) == len(self.params):
+        """Every parameter's value of the function transformed, in order, as a call with
+        ``args, kwargs`` binds them."""
+        if not kwargs and not self.lead and not self.lead_keywords \
+                and len(args) == len(self.params):
             return list(args)
-        bound = self.signature.bind(*args, **kwargs)
+        bound = self.signature.bind(*self.lead, *args, **{**self.lead_keywords, **kwargs})
         bound.apply_defaults()
         return list(bound.args)
 
@@ -63,7 +85,7 @@ class Gradient:
             key = (kinds, (None,) * len(kinds))  # many shapes seen: one adjoint for any shape
         if key not in self.built:
             active = tuple(i in self.indices for i in range(len(kinds)))
-            self.built[key] = pipeline.build(self.fn, active, kinds, patterns=key[1],
+            self.built[key] = pipeline.build(self.target, active, kinds, patterns=key[1],
                                              check_nans=self.check_nans)
         return self.built[key]
 
@@ -82,8 +104,9 @@ class Gradient:
         for i in self.indices:
             if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and not
                    np.issubdtype(v.dtype, np.inexact)) for v in runtime_leaves(args[i])):
-                raise TypeError(f"cannot differentiate {self.fn.__name__}() with respect to "
-                                f"argument {self.params[i]!r}: it holds integers; pass floats")
+                raise TypeError(f"cannot differentiate {self.target.__name__}() with respect "
+                                f"to argument {self.params[i]!r}: it holds integers; pass "
+                                f"floats")
         built = self.built_for(args)
         out = []
 

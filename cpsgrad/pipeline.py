@@ -55,17 +55,19 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, cal
     """
     unit = Unit(registry or default_registry, callee)
     entry = unit.request(fn, tuple(active), tuple(kinds), patterns, returns_self=returns_self)
-    doc = (f"Adjoint of {unit.sources[fn].name}() from "
-           f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
-           f"emitted by cpsgrad.\n\n"
-           f"Differentiated with respect to: "
-           f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
-           f'Free names are bound by the loader: {", ".join(sorted(unit.ns.objects))}.\n')
     tree = syntax.module(unit.body)
     if os.environ.get("CPSGRAD_OPTIMIZE", "1") != "0":
         tree = optimize(tree)
     if check_nans:
         tree = debug.insert_checks(tree, unit.bind("check_finite", runtime.check_finite))
+    used = sorted({n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}
+                  & set(unit.ns.objects))
+    doc = (f"Adjoint of {unit.sources[fn].name}() from "
+           f"{Path(unit.sources[fn].filename).name}:{unit.sources[fn].line_offset + 1}, "
+           f"emitted by cpsgrad.\n\n"
+           f"Differentiated with respect to: "
+           f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
+           f'Free names are bound by the loader: {", ".join(used)}.\n')
     body = codegen.to_source(tree)
     stem = f"{fn.__name__}_adjoint" + ("_checked" if check_nans else "")
     module, source = loader.load(doc, body, stem, unit.ns.objects)

@@ -8,6 +8,7 @@ expression, the adjoint stage inlines it into the emitted code.
 import ast
 import functools
 import inspect
+import linecache
 import textwrap
 
 
@@ -117,8 +118,10 @@ def _functions_by_line(filename):
     """A module's lambdas by the line they start on, and its defs by every line from the
     ``def`` to the first body line (where their code's first line can fall); in
     ``ast.walk`` order."""
-    with open(filename, encoding="utf-8") as f:
-        tree = ast.parse(f.read())
+    lines = linecache.getlines(filename)  # files, notebook cells and doctests alike
+    if not lines:
+        raise OSError(f"no source for {filename}")
+    tree = ast.parse("".join(lines))
     out = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Lambda):

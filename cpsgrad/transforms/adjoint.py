@@ -104,6 +104,10 @@ def _binop(rhs, ans, g, ctx):
                 if _active(ctx, x)]
     if isinstance(rhs.op, gast.Pow) and _scalar_const(rhs.right) and _active(ctx, rhs.left):
         return [(rhs.left.id, _const_power(rhs.left, rhs.right.value, g))]
+    if isinstance(rhs.op, gast.Mult) and isinstance(rhs.left, gast.Name) \
+            and isinstance(rhs.right, gast.Name) and rhs.left.id == rhs.right.id \
+            and _active(ctx, rhs.left):  # x * x: one contribution, no broadcasting
+        return [(rhs.left.id, _const_power(rhs.left, 2, g))]
     scalar = _scalar_const(rhs.left) or _scalar_const(rhs.right)  # x * 2.0: no broadcasting
     return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
                   type(rhs.op).__name__, frozenset((0, 1)) if scalar else ctx.free)
@@ -233,6 +237,11 @@ def _inline(ctx, vjp, form, args, kwargs, ans, g):
     if len(values) > len(params) or set(kwargs) - set(subs):
         return None
     body = syntax.parse_expr(body_src)
+    if any(isinstance(n, gast.Compare) and any(isinstance(op, (gast.Is, gast.IsNot))
+                                               for op in n.ops)
+           and any(isinstance(o, gast.Name) and isinstance(subs.get(o.id), gast.Constant)
+                   for o in [n.left, *n.comparators]) for n in gast.walk(body)):
+        return None  # `5 is None` would be a SyntaxWarning: call the rule instead
     free = {n.id for n in gast.walk(body) if isinstance(n, gast.Name)} - set(subs)
     closure = inspect.getclosurevars(vjp)
     scope = {**closure.builtins, **closure.globals, **closure.nonlocals}

@@ -1,8 +1,8 @@
 """Adjoint of loop() from golden_functions.py:20, emitted by cpsgrad.
 
 Differentiated with respect to: x, W.
-Free names are bound by the loader: matmul_vjp_x, matmul_vjp_y, np, repeat_to_match, unbroadcast, zeros_like.
-Loaded from: $CPSGRAD_CACHE_DIR/loop_adjoint_500ada314b.py
+Free names are bound by the loader: matmul_vjp_x, matmul_vjp_y, np, repeat_to_match, zeros_like.
+Loaded from: $CPSGRAD_CACHE_DIR/loop_adjoint_67c5724d73.py
 """
 
 
@@ -18,8 +18,7 @@ def loop_adjoint(x, W, k):
         t2_bar = k(t2)
         # adjoint of return np.sum(h * h)  (golden_functions.py:24)
         t1_bar = repeat_to_match(t2_bar, t1, None, False)
-        h1_bar = unbroadcast(t1_bar * h1, h1)
-        h1_bar = h1_bar + unbroadcast(t1_bar * h1, h1)
+        h1_bar = t1_bar * 2.0 * h1
         return h1_bar
 
     def loop_22(t, h2):

@@ -2,7 +2,7 @@
 
 Differentiated with respect to: params.
 Free names are bound by the loader: add_item, item_bar, matmul_vjp_x, np, repeat_to_match, unbroadcast.
-Loaded from: $CPSGRAD_CACHE_DIR/param_dict_adjoint_65e42b6d2f.py
+Loaded from: $CPSGRAD_CACHE_DIR/param_dict_adjoint_16d4019325.py
 """
 
 
@@ -19,8 +19,7 @@ def param_dict_adjoint(params, x, k):
     t5_bar = k(t5)
     # adjoint of return np.sum(h * h)  (golden_functions.py:44)
     t4_bar = repeat_to_match(t5_bar, t4, None, False)
-    h_bar = unbroadcast(t4_bar * h, h)
-    h_bar = h_bar + unbroadcast(t4_bar * h, h)
+    h_bar = t4_bar * 2.0 * h
     # adjoint of h = np.tanh(params["W"] @ x + params["b"])  (golden_functions.py:43)
     t3_bar = h_bar * (1 - h * h)
     t1_bar = unbroadcast(t3_bar, t1)

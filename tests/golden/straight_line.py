@@ -2,7 +2,7 @@
 
 Differentiated with respect to: x, y.
 Free names are bound by the loader: np, repeat_to_match, unbroadcast.
-Loaded from: $CPSGRAD_CACHE_DIR/straight_line_adjoint_7dbf590259.py
+Loaded from: $CPSGRAD_CACHE_DIR/straight_line_adjoint_3441f6ef00.py
 """
 
 
@@ -19,8 +19,7 @@ def straight_line_adjoint(x, y, k):
     t3_bar = k(t3)
     # adjoint of return np.sum(b * b)  (golden_functions.py:9)
     t2_bar = repeat_to_match(t3_bar, t2, None, False)
-    b_bar = unbroadcast(t2_bar * b, b)
-    b_bar = b_bar + unbroadcast(t2_bar * b, b)
+    b_bar = t2_bar * 2.0 * b
     # adjoint of b = a / y  (golden_functions.py:8)
     a_bar = unbroadcast(b_bar / y, a)
     y_bar = unbroadcast(-b_bar * b / y, y)

@@ -1,8 +1,8 @@
 """Adjoint of while_break() from golden_functions.py:27, emitted by cpsgrad.
 
 Differentiated with respect to: x.
-Free names are bound by the loader: np, repeat_to_match, unbroadcast, zeros_like.
-Loaded from: $CPSGRAD_CACHE_DIR/while_break_adjoint_fe8341c61b.py
+Free names are bound by the loader: np, repeat_to_match, zeros_like.
+Loaded from: $CPSGRAD_CACHE_DIR/while_break_adjoint_51427cc5ec.py
 """
 
 
