@@ -369,3 +369,20 @@ def test_imported_names_are_resolved_like_globals():
     got = cpsgrad.grad(imports_a_module)(x)
     np.testing.assert_allclose(got, finite_differences(imports_a_module, (x,), 0)[0],
                                rtol=1e-6)
+
+
+n = 3.0  # a global whose name the ANF stage would also give a temporary (`n = len(xs)`)
+
+
+def reads_global_n(x):
+    s = 0.0
+    for v in x:
+        s = s + v
+    return s * n + sum(np * 1.0 for np in x)  # a comprehension variable named like a module
+
+
+def test_temporaries_and_comprehension_variables_never_hide_a_global():
+    x = np.array([1.0, 2.0])
+    assert cpsgrad.value_and_grad(reads_global_n)(x)[0] == reads_global_n(x)
+    np.testing.assert_allclose(cpsgrad.grad(reads_global_n)(x),
+                               finite_differences(reads_global_n, (x,), 0)[0])

@@ -27,7 +27,7 @@ import gast
 
 from cpsgrad import syntax
 from cpsgrad.transforms.anf_expr import Expressions
-from cpsgrad.transforms.anf_sugar import Sugar
+from cpsgrad.transforms.anf_sugar import Sugar, loaded_names
 
 RANGE_DEFAULTS = (0, None, 1)  # range(start, stop, step)
 
@@ -54,6 +54,8 @@ def local_names(fndef):
 
 def anf(fndef, namer):
     """Return ``fndef`` in A-normal form. ``namer`` supplies fresh temporaries."""
+    for name in loaded_names(fndef):  # no temporary may hide a global the function reads
+        namer.reserve(name)
     return _Anf(namer, local_names(fndef)).function(fndef)
 
 

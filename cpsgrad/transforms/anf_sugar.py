@@ -32,6 +32,25 @@ CONSUMERS = {"sum", "min", "max", "any", "all", "tuple", "list", "sorted", "set"
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
 
+COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def loaded_names(node, bound=frozenset()):
+    """Names read in ``node`` outside the comprehensions that bind them: the fresh names of
+    comprehension variables must not hide them (``[np for np in xs]`` and ``np.sum``)."""
+    if isinstance(node, gast.Name):
+        return {node.id} if isinstance(node.ctx, gast.Load) and node.id not in bound else set()
+    if not isinstance(node, COMPREHENSIONS):
+        return set().union(*(loaded_names(c, bound) for c in gast.iter_child_nodes(node)))
+    out, inner = set(), set(bound)
+    for gen in node.generators:
+        out |= loaded_names(gen.iter, frozenset(inner))
+        inner |= {n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)}
+        out |= set().union(*(loaded_names(c, frozenset(inner)) for c in gen.ifs))
+    parts = [node.key, node.value] if isinstance(node, gast.DictComp) else [node.elt]
+    return out.union(*(loaded_names(p, frozenset(inner)) for p in parts))
+
+
 class Sugar:
     # ----- comprehensions -----
     def rhs_listcomp(self, e):
