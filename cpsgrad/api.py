@@ -115,7 +115,7 @@ class Gradient:
             return seed(y)
 
         try:
-            with runtime.deep_recursion():
+            with runtime.deep_recursion(), runtime.exits_on_error():
                 grads = built.function(*args, k)
         except Exception as exc:
             debug.annotate(exc)

@@ -116,8 +116,6 @@ def test_error_inside_the_block_reaches_exit_around_a_run():
             [("enter", "block"), ("exit", "block", seen)]
 
 
-@pytest.mark.xfail(strict=True, reason="api.run must run the adjoint inside "
-                                       "runtime.exits_on_error() (api.py is the lead's)")
 def test_error_inside_the_block_reaches_exit_through_grad():
     seen = run_logged(lambda: cpsgrad.grad(raises_inside_block)(np.ones(3)), ValueError)
     assert seen == [("enter", "block"), ("exit", "block", "ValueError")]
@@ -173,8 +171,6 @@ def test_errstate_applies_to_the_body_and_is_restored():
     assert np.geterr() == before
 
 
-@pytest.mark.xfail(strict=True, reason="api.run must run the adjoint inside "
-                                       "runtime.exits_on_error() (api.py is the lead's)")
 def test_errstate_is_restored_when_grad_raises_in_the_block():
     before = np.geterr()
     try:
