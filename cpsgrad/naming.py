@@ -36,15 +36,20 @@ class Versions(Namer):
         self.used = set()
 
     def version(self, source):
+        if source.endswith(BAR):  # a user's own `x_bar` must not be taken for x's adjoint
+            source += "_"
         if source not in self.used:
             self.used.add(source)
             return self.reserve(source)
         return self.fresh(source)
 
 
+BAR = "_bar"
+
+
 def bar(name):
-    """The adjoint variable's name for primal ``name``."""
-    return f"{name}_bar"
+    """The adjoint variable's name for primal ``name`` (no primal name ends with ``_bar``)."""
+    return f"{name}{BAR}"
 
 
 class Namespace:

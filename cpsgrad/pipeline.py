@@ -18,7 +18,7 @@ import numpy as np
 
 from cpsgrad import codegen, debug, loader, runtime, syntax
 from cpsgrad.errors import TransformError, located
-from cpsgrad.naming import Namespace, Versions
+from cpsgrad.naming import Namespace, Versions, bar
 from cpsgrad.parse import parse
 from cpsgrad.rules.registry import default_registry
 from cpsgrad.transforms.activity import activity
@@ -33,6 +33,7 @@ from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
 LOWERED = {"append": runtime.append,  # helpers the ANF and aliases stages write calls to
+           "items_of": runtime.items_of,  # what a for loop goes over
            "appended": runtime.append,  # a comprehension's own list (anf_sugar)
            "no_inplace": runtime.no_inplace,
            "with_enter": runtime.with_enter, "with_exit": runtime.with_exit}
@@ -188,7 +189,8 @@ class Unit:
 
     # ----- names -----
     def namer(self, taken):
-        return Versions(set(taken) | set(self.ns.objects))
+        """Fresh names that clash neither with ``taken`` nor with their adjoints' names."""
+        return Versions(set(taken) | {bar(n) for n in taken} | set(self.ns.objects))
 
     def bind(self, name, obj):
         return self.ns.bind(name, obj)

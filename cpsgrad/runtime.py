@@ -167,6 +167,34 @@ def gradient(g, like):
     return g
 
 
+def add_vjp(g, x, y, i):
+    """The adjoint of operand ``i`` of ``x + y``: a slice of ``g`` if they are lists or
+    tuples being concatenated, else ``g`` summed to the operand's shape."""
+    if isinstance(x, (list, tuple)):
+        part = g[:len(x)] if i == 0 else g[len(x):]
+        return rebuild((x, y)[i], part)
+    return unbroadcast(g, (x, y)[i])
+
+
+def mul_vjp(g, x, y, i):
+    """The adjoint of operand ``i`` of ``x * y``: for a list repeated ``n`` times, the sum
+    of the ``n`` pieces of ``g``; else the product rule."""
+    seq, n = (x, y) if isinstance(x, (list, tuple)) else (y, x)
+    if isinstance(seq, (list, tuple)):
+        if (seq is x) != (i == 0):
+            return 0.0  # the count, an integer
+        pieces = [g[k * len(seq):(k + 1) * len(seq)] for k in range(n)]
+        return rebuild(seq, [_sum_items([p[j] for p in pieces]) for j in range(len(seq))])
+    return unbroadcast(g * (y if i == 0 else x), (x, y)[i])
+
+
+def _sum_items(items):
+    out = None
+    for item in items:
+        out = add(out, item)
+    return out
+
+
 def unbroadcast(g, x):
     """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape;
     its real part if ``x`` is real (``x`` met a complex operand)."""
@@ -442,6 +470,14 @@ def no_inplace(x, message, filename, line):
     changes the object in place there, the emitted code rebinds ``x``."""
     if isinstance(x, (np.ndarray, list, dict)):
         raise TransformError(message, filename, line)
+
+
+def items_of(x):
+    """What ``for v in x`` goes over, as a sequence: ``x`` itself if it is one, else its
+    items in a list (a dict's keys, a view's or an iterator's items)."""
+    if isinstance(x, (list, tuple, np.ndarray, range, str)):
+        return x
+    return list(x)
 
 
 def append(items, item):

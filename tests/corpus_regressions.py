@@ -240,8 +240,71 @@ def float_augmented_alias(x):
     return prev * s
 
 
+# ----- found while building the syntax stages -----
+def list_concatenation(x):
+    c = [x[0]] + [x[1]]
+    return c[0] * c[1]
+
+
+def tuple_concatenation(x):
+    c = (x[0],) + (x[1],)
+    return c[0] * c[1]
+
+
+def list_repetition(x):
+    c = [x[0]] * 3
+    return c[0] * c[1] * c[2] + x[1]
+
+
+def list_repetition_on_the_left(x):
+    c = 2 * [x[0], x[1]]
+    return c[0] * c[3]
+
+
+def variable_named_t(x):
+    t = np.sum(x)
+    acc = []
+    for i in range(len(x)):
+        acc.append(x[i])
+    return t + min(acc)
+
+
+def variable_named_like_an_adjoint(x):
+    x_bar = np.mean(x)
+    return np.sum((x - x_bar) ** 2)
+
+
+def fresh_list_each_iteration(x):
+    rows = []
+    for xi in x:
+        row = []
+        for p in range(3):
+            row.append(xi ** p)
+        rows.append(row)
+    return sum([sum(r) for r in rows])
+
+
+def loop_over_dict(p):
+    total = 0.0
+    for k in p:
+        total = total + np.sum(p[k] ** 2)
+    return total
+
+
+def loop_over_items(p):
+    total = 0.0
+    for k, v in p.items():
+        total = total + np.sum(v ** 3)
+    return total
+
+
+def sum_of_values(p):
+    return sum([np.sum(v) * 2.0 for v in p.values()])
+
+
 def cases():
     x2 = np.array([0.4, 0.7])
+    params = {"a": np.array([0.3, -0.2]), "b": np.array([1.5])}
     return [
         ("closure_constant_argument", closure_constant_argument, (x2,)),
         ("closure_no_arguments", closure_no_arguments, (x2,)),
@@ -280,4 +343,14 @@ def cases():
         ("alias_append", alias_append, (x2,)),
         ("recurrence_in_buffer", recurrence_in_buffer, (x2,)),
         ("float_augmented_alias", float_augmented_alias, (x2,)),
+        ("list_concatenation", list_concatenation, (x2,)),
+        ("tuple_concatenation", tuple_concatenation, (x2,)),
+        ("list_repetition", list_repetition, (x2,)),
+        ("list_repetition_on_the_left", list_repetition_on_the_left, (x2,)),
+        ("variable_named_t", variable_named_t, (x2,)),
+        ("variable_named_like_an_adjoint", variable_named_like_an_adjoint, (x2,)),
+        ("fresh_list_each_iteration", fresh_list_each_iteration, (x2,)),
+        ("loop_over_dict", loop_over_dict, (params,)),
+        ("loop_over_items", loop_over_items, (params,)),
+        ("sum_of_values", sum_of_values, (params,)),
     ]

@@ -13,7 +13,16 @@ import math
 import numpy as np
 
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import RECORDED, Recorded, append, item_bar, rebuild, unbox, unbroadcast
+from cpsgrad.runtime import (
+    RECORDED,
+    Recorded,
+    append,
+    item_bar,
+    items_of,
+    rebuild,
+    unbox,
+    unbroadcast,
+)
 
 defvjp, defnondiff, defvjp_argnum = R.defvjp, R.defnondiff, R.defvjp_argnum
 
@@ -187,13 +196,41 @@ def list_copy(xs):
     return list(xs)
 
 
+def dict_keys(d):
+    return list(d)
+
+
+def dict_values(d):
+    return list(d.values())
+
+
+def dict_items(d):
+    return list(d.items())
+
+
+def items_vjp(g, ans, x):
+    """Adjoint of ``items_of(x)``: ``g`` itself, or the items' adjoints back in ``x``'s
+    structure (a dict's keys have none)."""
+    if ans is x:
+        return g
+    if isinstance(x, dict):
+        return dict.fromkeys(x)
+    return as_adjoint_of(g, x)
+
+
 BUILTIN_METHODS = {
-    dict: {"get": dict_get, "copy": dict_copy},
+    dict: {"get": dict_get, "copy": dict_copy, "keys": dict_keys, "values": dict_values,
+           "items": dict_items},
     list: {"copy": list_copy, "index": list.index, "count": list.count},
 }
 defvjp(dict_get, lambda g, ans, d, key, default=None: item_bar(d, key, g) if key in d else None,
        None, lambda g, ans, d, key, default=None: None if key in d else g)
 defvjp(dict_copy, lambda g, ans, d: g)
+defvjp(dict_values, lambda g, ans, d: dict(zip(d, g, strict=True)))
+defvjp(dict_items, lambda g, ans, d: {k: None if t is None else t[1]
+                                      for k, t in zip(d, g, strict=True)})
+defnondiff(dict_keys)
+defvjp(items_of, items_vjp)
 defvjp(list_copy, lambda g, ans, xs: g)
 defnondiff(list.count)
 

@@ -108,9 +108,23 @@ def _binop(rhs, ans, g, ctx):
             and isinstance(rhs.right, gast.Name) and rhs.left.id == rhs.right.id \
             and _active(ctx, rhs.left):  # x * x: one contribution, no broadcasting
         return [(rhs.left.id, _const_power(rhs.left, 2, g))]
+    if isinstance(rhs.op, (gast.Add, gast.Mult)) and not any(
+            (_scalar_const(o) and not (isinstance(rhs.op, gast.Mult) and type(o.value) is int))
+            or (isinstance(o, gast.Name) and ctx.kind(o.id) == "num")
+            for o in (rhs.left, rhs.right)):
+        return _sequence_op(rhs, g, ctx)  # may be list + list or list * n
     scalar = _scalar_const(rhs.left) or _scalar_const(rhs.right)  # x * 2.0: no broadcasting
     return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
                   type(rhs.op).__name__, frozenset((0, 1)) if scalar else ctx.free)
+
+
+def _sequence_op(rhs, g, ctx):
+    """``a + b`` or ``a * b`` where neither operand is known to be a number or an array: a
+    list or tuple concatenation or repetition is decided when the gradient runs."""
+    helper = runtime.add_vjp if isinstance(rhs.op, gast.Add) else runtime.mul_vjp
+    name = ctx.bind(helper.__name__, helper)
+    return [(x.id, syntax.call(name, [g, rhs.left, rhs.right, syntax.const(i)]))
+            for i, x in enumerate((rhs.left, rhs.right)) if _active(ctx, x)]
 
 
 def _const_power(x, n, g):

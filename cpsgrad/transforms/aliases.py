@@ -64,6 +64,8 @@ class _Aliases:
         self.always = closed | (params if self.callee or fndef is not self.top else set())
         self.live = {}
         _liveness(fndef.body, set(), self.live)
+        self.reach = {}
+        self.reaching(fndef.body, frozenset())
         out = syntax.funcdef(fndef.name, [a.id for a in fndef.args.args],
                              self.block(fndef.body), list(fndef.args.defaults))
         out.lineno, out.col_offset = fndef.lineno, fndef.col_offset
@@ -74,7 +76,7 @@ class _Aliases:
         """``self.sees``: name -> names that can observe a write through it (directed:
         a container sees writes into its items, an item does not see writes into the
         container's slots); ``self.must``: the must classes."""
-        self.sees, self.must, self.origin = {}, _UnionFind(), {}
+        self.sees, self.must, self.origin, self.created = {}, _UnionFind(), {}, {}
         counts = {a.id: 1 for a in fndef.args.args}
         for s, in_loop in _assignments(fndef.body, False):
             t = s.targets[0]
@@ -104,17 +106,42 @@ class _Aliases:
     def link(self, source, observer, stmt):
         self.sees.setdefault(source, set()).add(observer)
         self.origin.setdefault((source, observer), stmt)
+        self.created.setdefault(id(stmt), set()).add((source, observer))
 
-    def observers(self, x):
-        """Every name that can see a write through ``x``, with the statement that linked it."""
+    def observers(self, x, at):
+        """Every name that can see a write through ``x`` at statement ``at``, with the
+        statement that linked it: only links that reach ``at`` with both names still bound
+        to the objects they linked count (``row = []`` in a loop makes a new object)."""
+        alive = self.reach.get(id(at), set())
         found, todo = {}, [x]
         while todo:
             a = todo.pop()
             for b in self.sees.get(a, ()):
-                if b != x and b not in found:
+                if b != x and b not in found and (a, b) in alive:
                     found[b] = self.origin[(a, b)]
                     todo.append(b)
         return found
+
+    def reaching(self, stmts, alive):
+        """Record in ``self.reach`` the links alive before each statement; the links after."""
+        for s in stmts:
+            self.reach[id(s)] = alive
+            if isinstance(s, gast.If):
+                alive = self.reaching(s.body, alive) | self.reaching(s.orelse, alive)
+            elif isinstance(s, (gast.For, gast.While)):
+                head = alive
+                while True:
+                    new = head | self.reaching(s.body, head)
+                    if new == head:
+                        break
+                    head = new
+                alive = head
+            else:
+                if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                        and not _is_append(s):  # a new object: its old links are gone
+                    alive = {e for e in alive if s.targets[0].id not in e}
+                alive = alive | self.created.get(id(s), set())
+        return alive
 
     def shared(self, rhs):
         """Local names whose memory the value of ``rhs`` may share (itself, not its items)."""
@@ -172,7 +199,7 @@ class _Aliases:
         write that other live names may see."""
         live = self.live_after(s)
         same = self.must.group(x) - {x}
-        seen = self.observers(x)
+        seen = self.observers(x, s)
         for other in sorted((set(seen) - same) & live):
             origin = seen[other]
             self.fail(s, f"this writes into `{x}` in place, and `{other}` (line "
@@ -182,7 +209,8 @@ class _Aliases:
         return [_located(syntax.assign(y, syntax.name(x)), s) for y in sorted(same & live)]
 
     def guard(self, x, s):
-        others = sorted((set(self.observers(x)) | self.must.group(x) - {x}) & self.live_after(s))
+        others = sorted((set(self.observers(x, s)) | self.must.group(x) - {x})
+                        & self.live_after(s))
         if not others and x not in self.always:
             return []
         holder = (f"`{others[0]}` holds the same object" if others else

@@ -267,7 +267,19 @@ class _Anf(Sugar, Expressions):
                 index = syntax.name(k)
             return pre, lens, head, gast.Tuple(elts=[index, value], ctx=gast.Load())
         pre, seq = self.atom(it)
+        if not self.is_sequence(it):  # a dict, a dict view, an iterator: its items, listed
+            items = self.fresh("items")
+            pre.append(syntax.assign(items, syntax.call("items_of", [seq])))
+            seq = syntax.name(items)
         return pre, [syntax.call("len", [seq])], [], syntax.subscript(seq, i)
+
+    def is_sequence(self, it):
+        """Whether ``it`` certainly supports ``len`` and indexing by position."""
+        if isinstance(it, (gast.List, gast.Tuple, gast.ListComp)):
+            return True
+        return (isinstance(it, gast.Call) and isinstance(it.func, gast.Name)
+                and it.func.id in ("list", "tuple", "sorted", "range")
+                and it.func.id not in self.locals)
 
     def stmt_functiondef(self, s):
         """A nested def; its defaults are evaluated here, once, into atoms (as Python does)."""

@@ -31,10 +31,20 @@ def numeric_names(unit, fndef, kinds):
             if not all(_numeric_rhs(unit, fndef, rhs, names) for rhs in assigns.get(name, [])):
                 names.discard(name)
                 changed = True
-    return names | (used & set(assigns))
+    containers = {n for n, rhss in assigns.items() if any(_container(unit, fndef, r)
+                                                          for r in rhss)}
+    return (names | (used & set(assigns))) - containers  # [x] * 3 repeats a list
 
 
 ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
+SEQUENCES = (list, tuple, sorted, dict)
+
+
+def _container(unit, fndef, rhs):
+    """Whether ``rhs`` builds a list, tuple or dict (then ``*`` repeats it)."""
+    if isinstance(rhs, (gast.List, gast.Tuple, gast.Dict)):
+        return True
+    return isinstance(rhs, gast.Call) and unit.resolve_source(fndef, rhs.func) in SEQUENCES
 
 
 def _arithmetic_operands(fndef):
