@@ -59,6 +59,8 @@ class Gradient:
         indices, visible = _wrt_indices(fn, wrt)
         self.signature = inspect.signature(self.target)
         self.params = list(self.signature.parameters)
+        self.variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                            for p in self.signature.parameters.values())
         self.indices = [self.params.index(visible[i]) for i in indices]
         self.with_value = with_value
         self.built = {}
@@ -70,11 +72,11 @@ class Gradient:
         """Every parameter's value of the function transformed, in order, as a call with
         ``args, kwargs`` binds them."""
         if not kwargs and not self.lead and not self.lead_keywords \
-                and len(args) == len(self.params):
+                and len(args) == len(self.params) and not self.variadic:
             return list(args)
         bound = self.signature.bind(*self.lead, *args, **{**self.lead_keywords, **kwargs})
         bound.apply_defaults()
-        return list(bound.args)
+        return [bound.arguments[p] for p in self.params]  # *args a tuple, **kwargs a dict
 
     def built_for(self, args, key=None):
         """The emitted adjoint for arguments like ``args`` (built once per kind and shape

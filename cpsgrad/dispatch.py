@@ -32,20 +32,67 @@ import numpy as np
 
 from cpsgrad import runtime
 from cpsgrad.errors import NoRuleError
-from cpsgrad.rules.python import BUILTIN_METHODS
+from cpsgrad.rules.python import BUILTIN_METHODS, as_adjoint_of
 from cpsgrad.rules.registry import default_registry
 
 MAX_CACHED = 256
 _built = {}  # (function, active parameters, kinds, returns self) -> emitted adjoint
 
 
-def call_function(f, args, kwargs, k, wrt):
-    """Call ``f(*args, **kwargs)`` in continuation-passing style (see the module docstring)."""
-    return _result(_call(f, args, kwargs, k, set(wrt)), wrt, (f, *args), kwargs)
+def call_function(f, args, kwargs, k, wrt, slots=None, double=None):
+    """Call ``f(*args, **kwargs)`` in continuation-passing style (see the module docstring).
+    For ``f(a, *xs, **kw)``, ``slots`` holds the value spread at each argument's place
+    (``(None, xs)``) and ``double`` the dict ``kw``; ``wrt`` then counts arguments as
+    written (``xs`` is place 2, ``kw`` is ``"**"``)."""
+    spread = _Spread(f, args, kwargs, slots, double)
+    return spread.result(_call(f, args, kwargs, k, spread.expand(wrt)), wrt)
 
 
-def call_method(obj, name, args, kwargs, k, wrt):
+def call_method(obj, name, args, kwargs, k, wrt, slots=None, double=None):
     """Call ``obj.name(*args, **kwargs)``; position 0 of ``wrt`` is ``obj``."""
+    spread = _Spread(obj, args, kwargs, slots, double)
+    return spread.result(_method(obj, name, args, kwargs, k, spread.expand(wrt)), wrt)
+
+
+class _Spread:
+    """The places of a call's arguments as written (``f(a, *xs, **kw)``: ``a`` is place 1,
+    ``xs`` place 2, ``kw`` is ``"**"``) and as passed (``a, xs[0], xs[1], ...``)."""
+
+    def __init__(self, head, args, kwargs, slots, double):
+        self.head, self.args, self.kwargs, self.double = head, args, kwargs, double or {}
+        self.slots = slots if slots is not None else (None,) * len(args)
+        self.spans, position = {}, 1
+        for i, value in enumerate(self.slots, 1):
+            n = 1 if value is None else len(value)
+            self.spans[i] = range(position, position + n)
+            position += n
+
+    def expand(self, wrt):
+        out = set()
+        for p in wrt:
+            out |= (set(self.double) if p == "**" else set(self.spans[p]) if isinstance(p, int)
+                    and p > 0 else {p})
+        return out
+
+    def result(self, grads, wrt):
+        out = []
+        for p in wrt:
+            if p == "**":
+                out.append({key: grads.get(key) for key in self.double})
+            elif isinstance(p, int) and p > 0 and self.slots[p - 1] is not None:
+                value = self.slots[p - 1]
+                out.append(as_adjoint_of([grads.get(i) for i in self.spans[p]], value))
+            else:
+                like = self.head if p == 0 else self.args[self.spans[p][0] - 1] \
+                    if isinstance(p, int) else self.kwargs[p]
+                g = grads.get(self.spans[p][0] if isinstance(p, int) and p > 0 else p)
+                out.append(runtime.sparse_zeros(like) if g is None else g)
+        if not out:
+            return None
+        return out[0] if len(out) == 1 else tuple(out)
+
+
+def _method(obj, name, args, kwargs, k, wrt):
     fun = getattr(type(obj), name, None)
     methods = BUILTIN_METHODS.get(type(obj))
     if isinstance(obj, (np.ndarray, np.generic)) or methods is not None:
@@ -60,7 +107,7 @@ def call_method(obj, name, args, kwargs, k, wrt):
         grads = _mapped(getattr(obj, name), args, kwargs, k, _lead(wrt, 0, {0: 0}))
         if grads.get(0) is not None:  # the held callable's adjoint, at its attribute
             grads[0] = runtime.item_bar(obj, name, grads[0])
-    return _result(grads, wrt, (obj, *args), kwargs)
+    return grads
 
 
 def attribute_vjp(x, name, g):
@@ -71,17 +118,6 @@ def attribute_vjp(x, name, g):
         return runtime.zeros_like(x) if fun is None else default_registry.lookup(fun).vjp(0)(
             g, getattr(x, name), x)
     return runtime.item_bar(x, name, g)
-
-
-def _result(grads, wrt, values, kwargs):
-    out = []
-    for p in wrt:
-        like = values[p] if isinstance(p, int) else kwargs[p]
-        g = grads.get(p)
-        out.append(runtime.sparse_zeros(like) if g is None else g)
-    if not out:
-        return None
-    return out[0] if len(out) == 1 else tuple(out)
 
 
 def _lead(wrt, n, extra):
@@ -126,23 +162,51 @@ def _call(f, args, kwargs, k, wrt):
 
 
 def _bind(f, args, kwargs, wrt):
-    """``(values in parameter order, which are active, parameter -> where it came from)``."""
+    """``(values in parameter order, which are active, parameter -> where it came from)``:
+    a position or keyword, or for ``*args`` the positions and for ``**kwargs`` the keywords
+    it collected (the parameter is then a tuple or a dict)."""
     signature = inspect.signature(f)
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
-    params = list(signature.parameters)
-    origin = {params[i]: i + 1 for i in range(min(len(args), len(params)))}
-    origin.update({name: name for name in kwargs if name in signature.parameters})
-    active = tuple(origin.get(p) in wrt for p in params)
-    return [bound.arguments[p] for p in params], active, origin
+    origin, position = {}, 1
+    for name, p in signature.parameters.items():
+        if p.kind == p.VAR_POSITIONAL:
+            origin[name] = tuple(range(position, len(args) + 1))
+            position = len(args) + 1
+        elif p.kind == p.VAR_KEYWORD:
+            origin[name] = tuple(k for k in kwargs if k not in signature.parameters)
+        elif name in kwargs:
+            origin[name] = name
+        elif position <= len(args) and p.kind != p.KEYWORD_ONLY:
+            origin[name] = position
+            position += 1
+    active = tuple(bool(set(_places(origin.get(p))) & wrt) for p in signature.parameters)
+    return [bound.arguments[p] for p in signature.parameters], active, origin
+
+
+def _places(origin):
+    return origin if isinstance(origin, tuple) else () if origin is None else (origin,)
+
+
+def _scatter(params, grads, origin, wrt):
+    """The adjoints of parameters, back at the places (positions, keywords) they came from."""
+    out = {}
+    for p, g in zip(params, grads, strict=True):
+        where = origin.get(p)
+        if isinstance(where, tuple):  # *args (a tuple) or **kwargs (a dict)
+            parts = g if g is not None else ()
+            items = parts.items() if isinstance(parts, dict) else zip(where, parts, strict=False)
+            out.update({w: item for w, item in items if w in wrt})
+        elif where in wrt:
+            out[where] = g
+    return out
 
 
 def _closure(f, adjoint, args, kwargs, k, wrt):
     values, _active, origin = _bind(f, args, kwargs, wrt)
     grads = adjoint(*values, k)  # every parameter's adjoint
     grads = () if not values else (grads,) if len(values) == 1 else grads
-    params = list(inspect.signature(f).parameters)
-    return {origin[p]: g for p, g in zip(params, grads, strict=True) if origin.get(p) in wrt}
+    return _scatter(list(inspect.signature(f).parameters), grads, origin, wrt)
 
 
 def _transformed(f, args, kwargs, k, wrt, returns_self=False):
@@ -163,7 +227,7 @@ def _transformed(f, args, kwargs, k, wrt, returns_self=False):
     n = sum(active)
     grads = () if n == 0 else (grads,) if n == 1 else grads
     names = [p for p, a in zip(inspect.signature(f).parameters, active, strict=True) if a]
-    return {origin[p]: g for p, g in zip(names, grads, strict=True) if origin.get(p) in wrt}
+    return _scatter(names, grads, origin, wrt)
 
 
 def _partial(f, args, kwargs, k, wrt):

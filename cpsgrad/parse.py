@@ -89,9 +89,23 @@ def parse(fn):
         if not isinstance(tree, gast.FunctionDef):
             raise TransformError(f"cannot find the definition of {name}()", filename, first)
         tree.decorator_list = []
+    _flatten_parameters(tree)
     source = Source(fn, tree, filename, first - 1, text.splitlines())
     _run_imports(source)
     return source
+
+
+def _flatten_parameters(fndef):
+    """``def f(a, /, b, *rest, c=1, **kw)`` becomes ``def f(a, b, rest, c, kw)``: callers
+    bind arguments with the function's real signature (``inspect.signature``), whose
+    parameters come in this order, ``rest`` a tuple and ``kw`` a dict."""
+    args = fndef.args
+    if not (args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg):
+        return
+    params = [*args.posonlyargs, *args.args, *filter(None, [args.vararg]), *args.kwonlyargs,
+              *filter(None, [args.kwarg])]
+    fndef.args = gast.arguments(args=params, posonlyargs=[], vararg=None, kwonlyargs=[],
+                                kw_defaults=[], kwarg=None, defaults=[])
 
 
 def _run_imports(source):

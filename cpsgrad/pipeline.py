@@ -173,8 +173,10 @@ class Unit:
     def dispatched(self, obj):
         """Whether a call of global ``obj`` is decided when the gradient runs: a user class,
         a bound method, a ``functools.partial``, a callable object without a rule."""
-        if obj is None or self.registry.lookup(obj) is not None or inspect.isfunction(obj):
+        if obj is None or self.registry.lookup(obj) is not None:
             return False
+        if inspect.isfunction(obj):
+            return _variadic(obj) and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES
         module = (getattr(obj, "__module__", None) or "").split(".")[0]
         if isinstance(obj, type):
             return module not in LIBRARY_MODULES
@@ -185,7 +187,8 @@ class Unit:
         """Whether calls to ``obj`` are differentiated by transforming its source: a Python
         function outside the libraries, with no gradient rule of its own."""
         return (inspect.isfunction(obj) and self.registry.lookup(obj) is None
-                and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES)
+                and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES
+                and not _variadic(obj))  # calls of f(*args, **kw) are bound at run time
 
     # ----- names -----
     def namer(self, taken):
@@ -327,6 +330,11 @@ class _ModuleCallee:
 
     def adjoint(self, mask, kinds, patterns, threaded):
         return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
+
+
+def _variadic(fn):
+    """Whether ``fn`` has ``*args`` or ``**kwargs``."""
+    return bool(fn.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
 
 
 def _returning(fndef, name):

@@ -159,6 +159,39 @@ def partial_application(x):
     return np.sum(times(x)) + apply(times, 3.0)
 
 
+# ----- *args, **kwargs, keyword-only parameters, starred calls -----
+def total(*xs, scale=1.0):
+    s = 0.0
+    for v in xs:
+        s = s + np.sum(v * v)
+    return s * scale
+
+
+def weighted(a, *, w):
+    return np.sum(a * w)
+
+
+def summed(**parts):
+    return sum([np.sum(v) * 2.0 for v in parts.values()])
+
+
+def variadic_callees(x):
+    return total(x, x * 2.0, scale=x[0]) + weighted(x, w=x[1]) + summed(a=x, b=x * x)
+
+
+def pair_loss(a, b):
+    return np.sum(a * b)
+
+
+def starred_calls(x):
+    parts = [x, x * 2.0]
+    options = {"scale": x[1]}
+    pairs = [(x[0], 1.0), (x[1], 2.0)]
+    firsts, seconds = zip(*pairs)
+    return (pair_loss(*parts) + total(x, *[x * 3.0], **options) + firsts[0] * seconds[1]
+            + max(*[x[0], x[1] * 2.0]))
+
+
 def _v3(seed):
     return np.linspace(-0.5, 0.7, 3) + seed
 
@@ -182,4 +215,6 @@ def cases():
         ("closures_in_a_dict", closures_in_a_dict, (x3,), 0),
         ("closures_made_in_a_loop", closures_made_in_a_loop, (x3,), 0),
         ("partial_application", partial_application, (x3,), 0),
+        ("variadic_callees", variadic_callees, (x3,), 0),
+        ("starred_calls", starred_calls, (x3,), 0),
     ]

@@ -45,8 +45,10 @@ def uses_del(x):
     return x
 
 
-def uses_star(*xs):
-    return xs[0]
+def nested_star(x):
+    def inner(*xs):
+        return xs[0]
+    return inner(x)
 
 
 def uses_walrus(x):
@@ -80,7 +82,7 @@ def wrong_keyword(x, y):
     (uses_global, "`global` is not supported"),
     (uses_class, "class definitions inside a differentiated function"),
     (uses_del, "`del` is not supported"),
-    (uses_star, "functions with *args or **kwargs are not supported"),
+    (nested_star, "nested functions with *args or **kwargs are not supported"),
     (uses_walrus, "assignment expressions"),
     (uses_async, "async functions are not supported"),
 ], ids=lambda v: getattr(v, "__name__", "msg"))

@@ -118,3 +118,13 @@ def test_bound_method_callable_object_and_partial():
     partial = functools.partial(corpus_objects.scaled, 0.5)
     np.testing.assert_allclose(cpsgrad.grad(lambda v: np.sum(partial(v) ** 2))(x), half)
     np.testing.assert_allclose(cpsgrad.grad(model.loss, wrt="x")(x, y), expected)
+
+
+def test_gradient_with_respect_to_star_args_is_a_tuple():
+    """``wrt`` names parameters: for ``def total(*xs, scale)``, 0 is the tuple ``xs``."""
+    a, b = np.array([0.3, -0.5]), np.array([1.0, 2.0])
+    ga, gb = cpsgrad.grad(corpus_objects.total)(a, b, scale=2.0)
+    np.testing.assert_allclose(ga, 4.0 * a)
+    np.testing.assert_allclose(gb, 4.0 * b)
+    np.testing.assert_allclose(cpsgrad.grad(corpus_objects.total, wrt="scale")(a, b, scale=2.0),
+                               np.sum(a * a) + np.sum(b * b))

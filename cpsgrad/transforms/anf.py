@@ -109,9 +109,24 @@ class _Anf(Sugar, Expressions):
             return out + self.unpack_literal(s.targets[0], s.value)
         pre, value = self.atom(s.value)
         out += pre
+        if self.is_iterator(s.value) and any(isinstance(t, (gast.Tuple, gast.List))
+                                             for t in s.targets):
+            items = self.fresh("items")  # a, b = zip(...): unpacking reads an iterator
+            out.append(syntax.assign(items, syntax.call("items_of", [value])))
+            value = syntax.name(items)
         for t in s.targets:
             out += self.store(t, value)
         return out
+
+    def is_iterator(self, e):
+        """Whether ``e`` certainly makes an iterator or a view (no indexing by position)."""
+        if not isinstance(e, gast.Call):
+            return False
+        func = e.func
+        if isinstance(func, gast.Name):
+            return func.id in ("zip", "map", "filter", "reversed", "iter", "enumerate") \
+                and func.id not in self.locals
+        return isinstance(func, gast.Attribute) and func.attr in ("items", "values", "keys")
 
     def unpack_literal(self, target, value):
         out, atoms = [], []

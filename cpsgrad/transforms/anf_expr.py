@@ -69,10 +69,19 @@ class Expressions:
         elif not (isinstance(func, gast.Name) or self.is_ref(func)):
             more, func = self.atom(func)
             pre += more
-        more, args = self.atoms([self.call_argument(func, a) for a in e.args])
-        pre += more
+        args = []
+        for a in e.args:
+            if isinstance(a, gast.Starred):  # f(*xs): its items, as a sequence
+                more, value = self.atom(a.value)
+                items = self.fresh("items")
+                pre += [*more, syntax.assign(items, syntax.call("items_of", [value]))]
+                args.append(gast.Starred(value=syntax.name(items), ctx=gast.Load()))
+            else:
+                more, value = self.atom(self.call_argument(func, a))
+                pre += more
+                args.append(value)
         kws = {}
-        for kw in e.keywords:
+        for kw in e.keywords:  # f(**kw) has the keyword None
             more, kws[kw.arg] = self.atom(self.call_argument(func, kw.value))
             pre += more
         return pre, syntax.call(func, args, kws)

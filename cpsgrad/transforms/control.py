@@ -53,8 +53,9 @@ class LocalCallee:
 class ValueCallee:
     """A call of a function value, known only when the gradient runs (a parameter, an item
     of a list, a closure returned by a call, a method of an object, a callable object or a
-    class): emitted as ``call_function(f, (args), {kwargs}, k, wrt)``, or
-    ``call_method(obj, "name", ...)``; ``cpsgrad.dispatch`` does the rest."""
+    class), or a call with ``*xs`` / ``**kw``: emitted as ``call_function(f, (args),
+    {kwargs}, k, wrt)``, or ``call_method(obj, "name", ...)``; ``cpsgrad.dispatch`` does the
+    rest."""
 
     threads = False
 
@@ -63,27 +64,41 @@ class ValueCallee:
 
     def bind(self, call, rename):
         head = call.func.value if self.method else call.func
-        return [rename(head), *map(rename, call.args),
+        return [rename(head), *(rename(_unstar(a)) for a in call.args),
                 *(rename(kw.value) for kw in call.keywords)]
 
     def mask(self, active):
         return active
 
     def adjoint(self, mask, _kinds, _patterns, _threaded, call=None):
-        keywords = [kw.arg for kw in call.keywords]
+        keywords = [kw.arg or "**" for kw in call.keywords]
         places = [0, *range(1, len(call.args) + 1), *keywords]
         wrt = syntax.tuple_([syntax.const(p) for p, m in zip(places, mask, strict=True) if m])
         n = len(call.args)
+        starred = [isinstance(a, gast.Starred) for a in call.args]
         runtime_fn = getattr(dispatch, "call_method" if self.method else "call_function")
         name = self.unit.bind(runtime_fn.__name__, runtime_fn)
 
         def emit(values):
             head, args, kws, k = values[0], values[1:n + 1], values[n + 1:-1], values[-1]
             lead = [head, syntax.const(self.method)] if self.method else [head]
-            return syntax.call(name, [*lead, syntax.tuple_(args),
-                                      gast.Dict(keys=[syntax.const(w) for w in keywords],
-                                                values=list(kws)), k, wrt])
+            listed = [gast.Starred(value=a, ctx=gast.Load()) if s else a
+                      for a, s in zip(args, starred, strict=True)]
+            extra = {}
+            if any(starred):  # which arguments were spread, to gather their adjoints
+                extra["slots"] = syntax.tuple_([a if s else syntax.const(None)
+                                                for a, s in zip(args, starred, strict=True)])
+            if "**" in keywords:
+                extra["double"] = kws[keywords.index("**")]
+            return syntax.call(name, [*lead, syntax.tuple_(listed),
+                                      gast.Dict(keys=[None if w == "**" else syntax.const(w)
+                                                      for w in keywords], values=list(kws)),
+                                      k, wrt], extra)
         return emit, None
+
+
+def _unstar(node):
+    return node.value if isinstance(node, gast.Starred) else node
 
 
 class ControlFlow:

@@ -294,9 +294,17 @@ class _Cps(Statements, ControlFlow):
         callable object or class); None for a rule's call or an inactive one."""
         if not isinstance(rhs, gast.Call):
             return None
-        args = rhs.args + [kw.value for kw in rhs.keywords]
+        args = [a.value if isinstance(a, gast.Starred) else a for a in rhs.args]
+        args += [kw.value for kw in rhs.keywords]
         active = any(isinstance(a, gast.Name) and env.get(a.id) in self.active for a in args)
         func = rhs.func
+        if any(isinstance(a, gast.Starred) for a in rhs.args) or any(
+                kw.arg is None for kw in rhs.keywords):  # f(*xs, **kw): bound at run time
+            method = func.attr if isinstance(func, gast.Attribute) and isinstance(
+                func.value, gast.Name) and func.value.id in self.locals else None
+            head = func.value if method else func
+            head_active = isinstance(head, gast.Name) and env.get(head.id) in self.active
+            return ValueCallee(self.unit, method) if active or head_active else None
         if isinstance(func, gast.Name) and env.get(func.id) in self.local_fns:
             return self.local_fns[env[func.id]] if active or env[func.id] in self.active \
                 else None

@@ -36,7 +36,8 @@ MESSAGES = {
                        "(`[x * x for x in xs]`)",
     gast.Match: "`match` statements are not supported; use if/elif",
 }
-STARRED = "star-arguments (`*args`) are not supported; pass arguments explicitly"
+STARRED = ("`*` is supported in calls (`f(*xs)`) and assignment targets only; build the "
+           "list or tuple with a loop or `list(...)`")
 
 
 MUTATORS = {"update", "pop", "popitem", "setdefault", "clear", "append", "extend", "insert",
@@ -109,10 +110,11 @@ class _Fence(gast.NodeVisitor):
     def check(self, fndef):
         args = fndef.args
         if args.vararg or args.kwarg:
-            self.fail(fndef, "functions with *args or **kwargs are not supported; "
-                             "list the parameters explicitly")
+            self.fail(fndef, "nested functions with *args or **kwargs are not supported; "
+                             "define the function at module level, or list the parameters")
         if args.kwonlyargs or args.posonlyargs:
-            self.fail(fndef, "keyword-only and positional-only parameters are not supported")
+            self.fail(fndef, "keyword-only and positional-only parameters of nested functions "
+                             "are not supported; define the function at module level")
         for stmt in fndef.body:
             self.visit(stmt)
 
@@ -122,6 +124,7 @@ class _Fence(gast.NodeVisitor):
             self.fail(node, message)
         if isinstance(node, gast.Starred) and not isinstance(node.ctx, gast.Store):
             self.fail(node, STARRED)
+
         if isinstance(node, gast.comprehension) and node.is_async:
             self.fail(node.target, "asynchronous comprehensions are not supported")
         super().generic_visit(node)
@@ -216,9 +219,14 @@ class _Fence(gast.NodeVisitor):
             self.fail(node, f"`{x}.{func.attr}(...)` changes the argument `{x}`, which belongs "
                             f"to the caller, whose gradient would miss the change; work on a "
                             f"copy or return the new value")
+        if sum(kw.arg is None for kw in node.keywords) > 1:
+            self.fail(node, "several `**` arguments in one call are not supported; merge the "
+                            "dicts first")
         self.visit(func)
         for arg in [*node.args, *(kw.value for kw in node.keywords)]:
             if isinstance(arg, gast.GeneratorExp):  # an argument: lowered to a list (anf)
                 super().generic_visit(arg)
+            elif isinstance(arg, gast.Starred):  # f(*xs): bound when the gradient runs
+                self.visit(arg.value)
             else:
                 self.visit(arg)
