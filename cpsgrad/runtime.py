@@ -84,7 +84,7 @@ class BoundBar:
 def is_object(x):
     """Whether ``x`` is an instance of a user class (a parameter tree of attributes)."""
     return (hasattr(x, "__dict__") or hasattr(type(x), "__slots__")) and not isinstance(
-        x, (type, np.ndarray, np.generic, *TREES, *_CODE))
+        x, (type, np.ndarray, np.generic, *TREES, *_CODE, Recorded))
 
 
 _CODE = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.ModuleType,

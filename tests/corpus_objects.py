@@ -192,6 +192,19 @@ def starred_calls(x):
             + max(*[x[0], x[1] * 2.0]))
 
 
+def square(v):
+    return v * v
+
+
+def mapped(x):
+    total = 0.0
+    for v in map(np.sin, x):
+        total = total + v
+    m = map(lambda v: v * x[0], x)
+    return sum(map(square, x)) + sum(list(map(lambda a, b: a * b, x, [2.0, 3.0, 4.0]))) \
+        + total + sum(m)
+
+
 def _v3(seed):
     return np.linspace(-0.5, 0.7, 3) + seed
 
@@ -217,4 +230,5 @@ def cases():
         ("partial_application", partial_application, (x3,), 0),
         ("variadic_callees", variadic_callees, (x3,), 0),
         ("starred_calls", starred_calls, (x3,), 0),
+        ("mapped", mapped, (x3,), 0),
     ]

@@ -60,6 +60,10 @@ class Expressions:
         lowered = self.short_circuit(e)  # any/all/next of a generator (anf_sugar)
         if lowered:
             return lowered
+        generator = self.as_generator(e)  # map(f, xs), not an argument: iter([...])
+        if generator is not None:
+            return self.rhs(syntax.located_copy(syntax.call("iter", [syntax.listcomp(
+                generator.elt, generator.generators)]), e))
         pre = []
         func = e.func
         if isinstance(func, gast.Attribute) and not self.is_ref(func):

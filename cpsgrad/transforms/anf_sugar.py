@@ -8,6 +8,8 @@ A mixin of ``anf._Anf`` (split out to keep each module readable):
   ``xs.append``, it is not a write the aliases stage must follow). Their variables get
   fresh names, so they neither leak into nor clobber the function's. ``{k: v for ...}``
   is ``dict(pairs)``, ``{x for ...}`` is ``set(items)``.
+* ``map(f, xs)`` is the generator ``(f(x) for x in xs)``, and anywhere but as the
+  argument of a call it is ``iter([...])``, a one-pass iterator as ``map`` gives.
 * A generator expression is allowed (by the fence) only as the argument of a call.
   ``any``/``all``/``next`` of one become loops that stop at the first item that decides,
   as the lazy generator does. For other callees its items are computed before the call:
@@ -120,8 +122,26 @@ class Sugar:
                                   [syntax.raise_(syntax.call("StopIteration", []))]))
         return out, syntax.name(result)
 
+    def as_generator(self, e):
+        """``map(f, xs, ys)`` (the builtin) as the generator ``(f(a, b) for a, b in zip(xs,
+        ys))``, or None for any other expression."""
+        if not (isinstance(e, gast.Call) and isinstance(e.func, gast.Name)
+                and e.func.id == "map" and e.func.id not in self.locals
+                and len(e.args) >= 2 and not e.keywords  # noqa: PLR2004 (f and an iterable)
+                and not any(isinstance(a, gast.Starred) for a in e.args)):
+            return None
+        names = [self.fresh("item") for _ in e.args[1:]]
+        target = syntax.target(names[0] if len(names) == 1 else names)
+        source = e.args[1] if len(names) == 1 else syntax.call("zip", e.args[1:])
+        generator = gast.GeneratorExp(
+            elt=syntax.call(e.args[0], [syntax.name(n) for n in names]),
+            generators=[gast.comprehension(target=target, iter=source, ifs=[], is_async=0)])
+        return syntax.located_copy(generator, e)
+
     def call_argument(self, func, arg):
-        """A generator expression argument of a call to ``func``, as a list (see above)."""
+        """A generator expression (or ``map``) argument of a call to ``func``, as a list
+        (see above)."""
+        arg = self.as_generator(arg) or arg
         if not isinstance(arg, gast.GeneratorExp):
             return arg
         items = syntax.located_copy(syntax.listcomp(arg.elt, arg.generators), arg)
