@@ -5,11 +5,12 @@ construct tag, and write every failing program (shrunk) into ``--out``."""
 import argparse
 import sys
 import time
+from collections import Counter
 
 from tests.fuzz import report
 from tests.fuzz.classify import BUGS, TIME_LIMIT, classify
 from tests.fuzz.generator import generate
-from tests.fuzz.run import quiet, run
+from tests.fuzz.run import quiet, run, shrunk
 from tests.fuzz.tags import ALL, PENDING, select
 
 
@@ -24,6 +25,9 @@ def parse(argv):
     p.add_argument("--jobs", type=int, default=1, help="worker processes")
     p.add_argument("--shrink-seconds", type=float, default=20.0,
                    help="time to shrink each failing program (0: do not shrink)")
+    p.add_argument("--shrink-per-kind", type=int, default=None, metavar="K",
+                   help="shrink only the first K failing programs of each kind of bug "
+                        "(the others are written as drawn)")
     p.add_argument("--time-limit", type=float, default=TIME_LIMIT,
                    help="seconds per program phase; longer is a CRASH (hang)")
     p.add_argument("--show", action="store_true", help="print the programs, do not run them")
@@ -41,7 +45,7 @@ def main(argv=None):
     quiet()
     if args.tags:
         for tag, meaning in ALL.items():
-            print(f"{tag:22} {'(pending) ' if tag in PENDING else ''}{meaning}")
+            print(f"{tag:26} {'(pending) ' if tag in PENDING else ''}{meaning}")
         return 0
     if args.replay:
         return _replay(args.replay, args.time_limit)
@@ -51,11 +55,14 @@ def main(argv=None):
         for seed in seeds:
             print(f"# seed {seed}\n{generate(seed, enabled).source}")
         return 0
-    tally, start = report.Tally(), time.monotonic()
-    shrink = args.shrink_seconds if args.out else 0.0
-    for k, result in enumerate(run(seeds, enabled, args.jobs, shrink, args.time_limit), 1):
+    tally, start, kinds = report.Tally(), time.monotonic(), Counter()
+    for k, result in enumerate(run(seeds, enabled, args.jobs, args.time_limit), 1):
         tally.add(result)
         if args.out and result.outcome.verdict in BUGS:
+            kind = result.outcome.key()
+            kinds[kind] += 1
+            if args.shrink_seconds > 0 and kinds[kind] <= (args.shrink_per_kind or args.n):
+                shrunk(result, args.shrink_seconds, args.time_limit)
             report.write(args.out, result)
         if k % 100 == 0:
             print(f"{k} programs, {tally.bugs} bugs", file=sys.stderr, flush=True)

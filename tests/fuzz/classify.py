@@ -144,10 +144,9 @@ def _at_point(program, f, args, time_limit):
 
 
 def _compare(program, f, args, value, got, grads, time_limit):
-    wanted = [args[i] for i in program.wrt]
-    if not same_structure(list(grads), wanted):
-        return Outcome("WRONG", "the gradient's structure or shapes differ from the "
-                       "arguments'", args, {"cpsgrad": grads})
+    if not same_structure(list(grads), [args[i] for i in program.wrt]):
+        return Outcome("WRONG", f"the gradient's structure or shapes differ from the "
+                       f"arguments': {grads!r}", args)
     try:
         with deadline(time_limit):
             fd = reference.smooth_gradient(f, args, program.wrt)
@@ -162,7 +161,19 @@ def _compare(program, f, args, value, got, grads, time_limit):
     if reference.close(mine, fd, reference.AGREE_RTOL):
         return Outcome("AGREE", "", args, found)
     found["autograd"] = twin = reference.autograd_gradient(program.source, args, program.wrt)
-    if twin is not None and reference.close(mine, twin, 1e-9):
-        return Outcome("DISPUTED", "cpsgrad matches autograd, not finite differences", args,
-                       found)
-    return Outcome("WRONG", "the gradient differs from finite differences", args, found)
+    return Outcome(*_disagreement(mine, twin), args, found)
+
+
+def _disagreement(mine, twin):
+    """The verdict and detail when cpsgrad differs from finite differences: autograd, where
+    it runs, tells a singular point (both non-finite) or a quirk of the references (both
+    equal) from a wrong gradient."""
+    finite = bool(np.all(np.isfinite(mine)))
+    if twin is not None and finite and reference.close(mine, twin, 1e-9):
+        return "DISPUTED", "cpsgrad matches autograd, not finite differences"
+    if twin is not None and not finite and \
+            np.array_equal(np.isfinite(mine), np.isfinite(twin)):
+        return "DISPUTED", "cpsgrad and autograd are not finite, finite differences are"
+    if not finite:
+        return "WRONG", "the gradient is not finite; finite differences are"
+    return "WRONG", "the gradient differs from finite differences"

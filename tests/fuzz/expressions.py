@@ -8,7 +8,7 @@ differentiated flow through. Every construct used is recorded on the builder as 
 
 import numpy as np
 
-from tests.fuzz.numpy_ops import ARITH, ARITH_UNARY, BINARY, UNARY, producers
+from tests.fuzz.numpy_ops import ARITH, ARITH_UNARY, BINARY, UNARY, Op, producers
 from tests.fuzz.values import Fn, Fns, Int, Record, Seq
 
 BUILTINS = {"builtin.min": "min({0}, {1})", "builtin.max": "max({0}, {1})",
@@ -16,6 +16,12 @@ BUILTINS = {"builtin.min": "min({0}, {1})", "builtin.max": "max({0}, {1})",
 
 
 def expr(w, shape, depth=2):
+    """Parenthesised, so templates can put it anywhere (the generator unparses the module
+    at the end, which drops the parentheses that are not needed)."""
+    return f"({_expr(w, shape, depth)})"
+
+
+def _expr(w, shape, depth):
     b = w.b
     if depth <= 0 or b.chance(0.2):
         return leaf(w, shape)
@@ -55,22 +61,34 @@ def _arith(w, shape, depth):
 
 
 def _unary(w, shape, depth):
-    w.b.use("np.unary")
-    return w.b.rng.choice(UNARY).format(expr(w, shape, depth))
+    return _apply(w, _choose(w, [Op(t, (shape,), "np.unary") for t in UNARY]), depth)
 
 
 def _binary(w, shape, depth):
-    w.b.use("np.binary")
-    return w.b.rng.choice(BINARY).format(*_pair(w, shape, depth))
+    op = _choose(w, [Op(t, (), "np.binary") for t in BINARY])
+    if op is None:
+        return leaf(w, shape)
+    w.b.use(op.tag, op.function_tag)
+    return op.template.format(*_pair(w, shape, depth))
 
 
 def _produced(w, shape, depth):
-    ops = [op for op in producers(shape, w.b.dims, w.b.rng) if w.b.on(op.tag)]
-    if not ops:
-        return leaf(w, shape)
     present = {w.scope.names[n].shape for n in w.scope.arrays()}
-    op = w.b.pick([(3 if set(op.inputs) <= present else 1, op) for op in ops])
-    w.b.use(op.tag)
+    return _apply(w, _choose(w, producers(shape, w.b.dims, w.b.rng), present), depth, shape)
+
+
+def _choose(w, ops, present=()):
+    """One of the enabled ``ops`` (those whose operands are in scope are likelier)."""
+    ops = [op for op in ops if w.b.on(op.tag, op.function_tag)]
+    if not ops:
+        return None
+    return w.b.pick([(3 if set(op.inputs) <= set(present) else 1, op) for op in ops])
+
+
+def _apply(w, op, depth, shape=None):
+    if op is None:
+        return leaf(w, shape)
+    w.b.use(op.tag, op.function_tag)
     return op.template.format(*(expr(w, s, depth) for s in op.inputs))
 
 
@@ -89,9 +107,13 @@ def _builtin(w, shape, depth):
 
 
 def _callables(w, shape):
-    """``(text to call, Fn, tags)`` for every callable in reach returning ``shape``."""
-    out = [(name, fn, tags) for name, (fn, tags) in w.b.functions.items()
-           if isinstance(fn, Fn) and fn.result.shape == shape]
+    """``(text to call, Fn, tags)`` for every callable in reach returning ``shape`` (a
+    function whose argument is being drawn only with call.chained: ``h(h(x))``)."""
+    chained = w.b.on("call.chained")
+    out = [(name, fn, (*tags, *(["call.chained"] if name in w.b.calling else [])))
+           for name, (fn, tags) in w.b.functions.items()
+           if isinstance(fn, Fn) and fn.result.shape == shape
+           and (chained or name not in w.b.calling)]
     for name, kind in w.scope.names.items():
         if isinstance(kind, Fn) and kind.result.shape == shape:
             out.append((name, kind, w.scope.calls.get(name, ())))
@@ -108,6 +130,14 @@ def _call(w, shape, depth):
 def call(w, name, fn, tags, depth=1):
     """A call of ``name`` (of type ``fn``): a closure may get a constant argument."""
     w.b.use(*tags)
+    w.b.calling.append(name)
+    try:
+        return f"{name}({', '.join(_arguments(w, fn, tags, depth))})"
+    finally:
+        w.b.calling.pop()
+
+
+def _arguments(w, fn, tags, depth):
     closure = any(t.startswith("closure") for t in tags)
     if closure and not fn.params:
         w.b.use("closure.no_arg")
@@ -121,7 +151,7 @@ def call(w, name, fn, tags, depth=1):
             if closure:
                 w.b.use("closure.active_arg")
             args.append(expr(w, p.shape, depth))
-    return f"{name}({', '.join(args)})"
+    return args
 
 
 def constant(w, shape):
@@ -155,10 +185,10 @@ def _fallback(w, shape):
         return w.b.const()
     present = {w.scope.names[n].shape: n for n in w.scope.arrays()}
     ops = [op for op in producers(shape, w.b.dims, w.b.rng)
-           if len(op.inputs) == 1 and op.inputs[0] in present and w.b.on(op.tag)]
+           if len(op.inputs) == 1 and op.inputs[0] in present and w.b.on(op.tag, op.function_tag)]
     if ops and w.b.chance(0.8):
         op = w.b.rng.choice(ops)
-        w.b.use(op.tag)
+        w.b.use(op.tag, op.function_tag)
         return op.template.format(present[op.inputs[0]])
     if w.b.chance(0.3) or not w.b.on("broadcast"):
         return constant(w, shape)
@@ -180,6 +210,10 @@ def cond(w):
     text = b.rng.choice(CONDITIONS).format(
         expr(w, (), 1), expr(w, (), 1), expr(w, b.rng.choice(shapes), 1),
         c=b.const(-0.5, 0.5))
-    if b.chance(0.15):
+    if b.on("boolop") and b.chance(0.15):
+        b.use("boolop")
         return f"{text} {b.rng.choice(['and', 'or'])} {cond(w)}"
-    return f"not {text}" if b.chance(0.05) else text
+    if b.on("boolop") and b.chance(0.05):
+        b.use("boolop")
+        return f"not {text}"
+    return text

@@ -60,7 +60,9 @@ def helper_call(w):
     name = b.rng.choice(names) if names and b.chance(0.5) else define_helper(b)
     h = b.helpers[name]
     b.use("helper", *(["helper.default"] if h.default else []))
+    b.calling.append(name)  # h(h(x)) only as call.chained
     args = [w.expr(p.shape) for p in h.params]
+    b.calling.pop()
     if len(h.params) == 1 and h.params[0] == h.results[0] and b.on("call.chained") \
             and b.chance(0.4):
         b.use("call.chained")

@@ -6,6 +6,9 @@ program on random inputs of moderate size runs. ``producers(shape, dims, rng)`` 
 operations that produce an array of ``shape`` from operands of other shapes.
 """
 
+import itertools
+import random
+import re
 from dataclasses import dataclass
 
 # ----- element-wise, one operand, shape kept -----
@@ -18,14 +21,14 @@ UNARY = [
     "np.fabs({0})", "np.negative({0})", "np.tan(np.tanh({0}))", "np.arcsin(0.9 * np.tanh({0}))",
     "np.arccos(0.9 * np.tanh({0}))", "np.arctanh(0.9 * np.tanh({0}))",
     "np.arccosh(1.5 + {0} ** 2)", "np.power(1.0 + {0} ** 2, 0.7)", "np.maximum({0}, 0.1)",
-    "np.minimum({0}, 0.3)", "np.logaddexp({0}, 0.5)", "np.hypot({0}, 1.0)", "np.cbrt({0})",
+    "np.minimum({0}, 0.3)", "np.logaddexp({0}, 0.5)", "np.hypot({0}, 1.0)", "np.cbrt(1.5 + {0})",
     "np.float_power(1.0 + {0} ** 2, 1.5)", "np.deg2rad({0})", "np.positive({0})",
 ]
 
 # ----- element-wise, two operands (broadcast), shape of the broadcast -----
 BINARY = [
     "np.maximum({0}, {1})", "np.minimum({0}, {1})", "np.where({0} > {1}, {0}, 0.5 * {1})",
-    "np.arctan2({0}, 1.5 + {1} ** 2)", "np.hypot({0}, {1})", "np.logaddexp({0}, {1})",
+    "np.arctan2({0}, 1.5 + {1} ** 2)", "np.hypot({0}, 0.5 + {1} ** 2)", "np.logaddexp({0}, {1})",
     "np.add({0}, {1})", "np.multiply({0}, {1})", "np.subtract({0}, {1})",
     "np.divide({0}, 2.0 + np.sin({1}))", "np.power(1.0 + {0} ** 2, np.tanh({1}))",
     "np.fmax({0}, {1})", "np.fmin({0}, {1})",
@@ -39,11 +42,38 @@ ARITH_UNARY = ["(-{0})", "({0} ** 2)", "({0} ** 3)", "(0.5 * {0})", "({0} / 2.0)
 
 @dataclass(frozen=True)
 class Op:
-    """``template`` applied to operands of ``inputs`` shapes, tagged ``tag``."""
+    """``template`` applied to operands of ``inputs`` shapes, tagged ``tag`` (a group) and
+    ``function_tag`` (the group and the function: ``np.linalg.matmul``)."""
 
     template: str
     inputs: tuple
     tag: str
+
+    @property
+    def function_tag(self):
+        return function_tag(self.tag, self.template)
+
+
+def function_tag(group, template):
+    """``group.name`` for the NumPy function, array method or operator ``template`` applies
+    first (``np.unary.exp``, ``np.reduce.sum_method``, ``np.linalg.matmul_operator``), or
+    ``group`` for an indexing template."""
+    found = re.match(r"np\.(?:linalg\.)?(\w+)\(|\{0\}\.(\w+)(\()?|\{0\} @", template)
+    if found is None:
+        return group
+    function, method, called = found.groups()
+    name = function or (f"{method}_method" if called else method) or "matmul_operator"
+    return f"{group}.{name}"
+
+
+def function_tags():
+    """Every function-level tag the templates can carry."""
+    rng = random.Random(0)  # noqa: S311 (index positions in templates)
+    ops = [Op(t, (), "np.unary") for t in UNARY] + [Op(t, (), "np.binary") for t in BINARY]
+    for a, b in itertools.product(range(1, 5), repeat=2):
+        for shape in ((), (a,), (a, b)):
+            ops += producers(shape, (a, b), rng)
+    return sorted({op.function_tag for op in ops} - {op.tag for op in ops})
 
 
 def producers(shape, dims, rng):
@@ -62,7 +92,7 @@ def _scalars(sizes, rng):
         for source in ((k,), (1, k), (k, 1), *((k, j) for j in sizes)):
             ops += [Op(t, (source,), "np.reduce") for t in (
                 "np.sum({0})", "np.mean({0})", "np.max({0})", "np.min({0})", "{0}.sum()",
-                "np.std({0})", "np.var({0})", "np.linalg.norm({0})", "{0}.mean()",
+                "np.std({0})", "np.var({0})", "np.linalg.norm(0.5 + {0} ** 2)", "{0}.mean()",
                 "np.prod(1.2 + np.tanh({0}))")]
         ops += [Op(f"{{0}}[{rng.randrange(k)}]", ((k,),), "index"),
                 Op(f"{{0}}[{rng.randrange(k)}, {rng.randrange(k)}]", ((k, k),), "index"),
@@ -92,8 +122,9 @@ def _vectors(a, sizes, rng):
             start = rng.randrange(k - a + 1)
             ops.append(Op(f"{{0}}[{start}:{start + a}]", ((k,),), "index"))
     ops += [Op(t, ((1, a),), "np.shape") for t in (
-        "{0}[0]", "{0}.ravel()", "np.squeeze({0})", "{0}.reshape(-1)",
-        f"np.reshape({{0}}, ({a},))")]
+        "{0}[0]", "{0}.ravel()", "{0}.reshape(-1)", f"np.reshape({{0}}, ({a},))")]
+    if a > 1:
+        ops.append(Op("np.squeeze({0})", ((1, a),), "np.shape"))
     ops += [Op(t, ((a, 1),), "np.shape") for t in ("{0}[:, 0]", "np.ravel({0})", "{0}.flatten()")]
     ops += [Op(t, ((a,),), "np.shape") for t in ("np.flip({0})", "np.roll({0}, 1)")]
     ops += [Op("{0}[::-1]", ((a,),), "index")]

@@ -43,7 +43,8 @@ class Builder:
         self.enabled = enabled
         self.used = set()
         self.helpers = {}  # module-level helper functions: name -> functions.Helper
-        self.functions = {}  # module-level callables: name -> (Fn or tuple of Arr, tags)
+        self.functions = {}  # module-level callables: name -> (Fn, tags of a call)
+        self.calling = []  # the callables whose arguments are being drawn
         self.modules = []  # source blocks of module-level definitions, in order
         self.imports = ["import numpy as np"]
         self.names = {}

@@ -10,7 +10,7 @@ from functools import partial
 
 import numpy as np
 
-from tests.fuzz.classify import BUGS, TIME_LIMIT, Outcome, classify
+from tests.fuzz.classify import TIME_LIMIT, Outcome, classify
 from tests.fuzz.generator import generate
 from tests.fuzz.program import Program
 from tests.fuzz.shrink import shrink
@@ -33,23 +33,24 @@ def quiet():
         os.environ["CPSGRAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="cpsgrad-fuzz-cache-")
 
 
-def check(seed, enabled=None, shrink_seconds=0.0, time_limit=TIME_LIMIT):
-    """The result of the program of ``seed``; a failing one is shrunk for up to
-    ``shrink_seconds`` seconds."""
+def check(seed, enabled=None, time_limit=TIME_LIMIT):
+    """The result of the program of ``seed``."""
     start = time.perf_counter()
     program = generate(seed, enabled)
     outcome = classify(program, time_limit)
-    result = Result(program, outcome, time.perf_counter() - start)
-    if outcome.verdict in BUGS and shrink_seconds > 0:
-        result.shrunk = shrink(program, outcome, shrink_seconds, time_limit)
-        result.shrunk_outcome = classify(result.shrunk, time_limit, points=1)
+    return Result(program, outcome, time.perf_counter() - start)
+
+
+def shrunk(result, seconds, time_limit=TIME_LIMIT):
+    """``result`` with its program shrunk (for up to ``seconds``) and classified again."""
+    result.shrunk = shrink(result.program, result.outcome, seconds, time_limit)
+    result.shrunk_outcome = classify(result.shrunk, time_limit, points=1)
     return result
 
 
-def run(seeds, enabled=None, jobs=1, shrink_seconds=0.0, time_limit=TIME_LIMIT):
+def run(seeds, enabled=None, jobs=1, time_limit=TIME_LIMIT):
     """The results of the programs of ``seeds``, in order."""
-    task = partial(check, enabled=enabled, shrink_seconds=shrink_seconds,
-                   time_limit=time_limit)
+    task = partial(check, enabled=enabled, time_limit=time_limit)
     quiet()
     if jobs <= 1:
         yield from map(task, seeds)

@@ -221,8 +221,9 @@ def jump(w):
 
 
 def while_loop(w):
-    """``while <data> and k < K:`` or ``while True:`` with a break on data or the bound;
-    the counter goes up first, so ``continue`` cannot make it spin."""
+    """``while <data> and k < K:``, or ``while True:`` with breaks on the bound and on data
+    (or ``while k < K:`` with neither ``and`` nor ``break``); the counter goes up first, so
+    ``continue`` cannot make it spin."""
     k, bound = w.b.fresh("k"), w.b.rng.randint(2, 5)
     w.emit(f"{k} = 0")
 
@@ -232,10 +233,14 @@ def while_loop(w):
     def count_and_stop(body):
         count(body)
         w.b.use("break")
-        with body.block(f"if {k} > {bound} or {cond(body)}:") as stop:
-            stop.emit("break")
+        for test in (f"{k} > {bound}", cond(body)):
+            with body.block(f"if {test}:") as stop:
+                stop.emit("break")
 
-    if w.b.on("break") and w.b.chance(0.3):
+    if w.b.on("break") and (w.b.chance(0.3) or not w.b.on("boolop")):
         loop(w, "while True:", {k: Int(bound + 2)}, "while", count_and_stop)
-        return
-    loop(w, f"while ({cond(w)}) and {k} < {bound}:", {k: Int(bound + 1)}, "while", count)
+    elif w.b.on("boolop"):
+        w.b.use("boolop")
+        loop(w, f"while ({cond(w)}) and {k} < {bound}:", {k: Int(bound + 1)}, "while", count)
+    else:
+        loop(w, f"while {k} < {bound}:", {k: Int(bound + 1)}, "while", count)

@@ -2,10 +2,13 @@
 construct and ``--only`` / ``--exclude`` / ``--include`` can switch constructs on and off.
 
 ``SUPPORTED`` are the constructs cpsgrad claims to differentiate today (drawn by default);
+``NUMPY`` are the NumPy functions, one tag each below its group (``np.linalg.matmul``);
 ``PENDING`` are those of the follow-up issue, drawn only when named with ``--include`` or
 ``--only``. A tag selector ``closure`` means every tag starting with ``closure`` (``closure``,
 ``closure.def``, ``closure.const_arg``, ...).
 """
+
+from tests.fuzz.numpy_ops import function_tags
 
 SUPPORTED = {
     "arith": "arithmetic on float scalars and arrays (+ - * / ** unary -)",
@@ -20,6 +23,7 @@ SUPPORTED = {
     "np.cum": "cumsum, cumprod, sort",
     "index": "indexing and slicing of arrays",
     "ifexp": "conditional expressions `a if c else b`",
+    "boolop": "`and` / `or` / `not` in a condition",
     "if": "if/else on data",
     "if.elif": "if/elif/else on data",
     "for.range": "for over range(k)",
@@ -111,7 +115,9 @@ PENDING = {
     "try": "try/except/else/finally",
 }
 
-ALL = {**SUPPORTED, **PENDING}
+NUMPY = {tag: f"NumPy: {tag.rsplit('.', 1)[1]}" for tag in function_tags()}  # np.unary.exp, ...
+
+ALL = {**SUPPORTED, **NUMPY, **PENDING}
 
 
 def expand(selectors):
@@ -128,5 +134,5 @@ def expand(selectors):
 def select(only=(), exclude=(), include=()):
     """The enabled tags: ``only`` if given (else the supported ones, plus ``include``),
     less ``exclude``. Plain arithmetic is always on: every program needs it."""
-    enabled = expand(only) if only else set(SUPPORTED) | expand(include)
+    enabled = expand(only) if only else set(SUPPORTED) | set(NUMPY) | expand(include)
     return frozenset((enabled - expand(exclude)) | {"arith"})
