@@ -24,7 +24,7 @@ OPEN = {
     "lambda_with_constant_argument", "loop_iterable_rebound", "matmul_result_broadcast",
     "method_of_attribute_in_lambda", "recursion_fed_by_call", "reversed_list",
     "reversed_list_unused", "std_of_one_element", "unused_dict_literal",
-    "unused_loop_value_singular",
+    "unused_loop_value_singular", "varargs_callee", "double_star_call",
     "write_into_alias_of_argument", "write_through_dict_entry", "write_through_list_element",
 }
 

@@ -33,6 +33,8 @@ def parse(argv):
     p.add_argument("--show", action="store_true", help="print the programs, do not run them")
     p.add_argument("--replay", nargs="+", metavar="FILE", help="classify reproducer files")
     p.add_argument("--tags", action="store_true", help="list the construct tags")
+    p.add_argument("--every-tag", action="store_true",
+                   help="a row for every NumPy function (else only for suspects)")
     return p.parse_args(argv)
 
 
@@ -66,7 +68,7 @@ def main(argv=None):
             report.write(args.out, result)
         if k % 100 == 0:
             print(f"{k} programs, {tally.bugs} bugs", file=sys.stderr, flush=True)
-    print(tally.render(time.monotonic() - start))
+    print(tally.render(time.monotonic() - start, args.every_tag))
     return 1 if tally.bugs else 0
 
 

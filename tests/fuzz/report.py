@@ -36,18 +36,24 @@ class Tally:
     def bugs(self):
         return sum(self.verdicts[v] for v in BUGS)
 
-    def render(self, wall=None):
+    def render(self, wall=None, every_tag=False):
+        """The counts; per tag, the programs that use it and their classes, and ``bugs%``.
+        A NumPy function's row is shown when ``every_tag`` or when its bug rate is 1.5
+        times the overall one (the function is a suspect)."""
         total = sum(self.verdicts.values())
         lines = [" ".join(f"{v} {self.verdicts[v]}" for v in VERDICTS) + f"  (of {total})"]
         if wall:
             lines.append(f"{total / wall:.1f} programs/s ({wall:.1f} s wall clock)")
-        lines += ["", f"{'tag':26} {'programs':>8} " + " ".join(f"{c[:10]:>10}" for c in COLUMNS)]
+        overall = self.bugs / max(total, 1)
+        lines += ["", f"{'tag':26} {'programs':>8} " +
+                  " ".join(f"{c[:10]:>10}" for c in COLUMNS) + "   bugs%"]
         for tag in sorted(self.tags):
             row = self.tags[tag]
-            if tag in NUMPY and not any(row[v] for v in BUGS):
-                continue  # one row per NumPy function only where it has a bug
+            rate = sum(row[v] for v in BUGS) / row["programs"]
+            if tag in NUMPY and not every_tag and rate < 1.5 * overall:
+                continue
             lines.append(f"{tag:26} {row['programs']:8} " +
-                         " ".join(f"{row[c]:10}" for c in COLUMNS))
+                         " ".join(f"{row[c]:10}" for c in COLUMNS) + f"  {100 * rate:6.1f}")
         lines += ["", "kinds of crashes, rejections and skips:"]
         lines += [f"{n:6}  {v}: {s}" for (v, s), n in self.kinds.most_common()]
         return "\n".join(lines)
