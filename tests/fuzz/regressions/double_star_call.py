@@ -8,7 +8,8 @@ def helper(a, b):
 
 
 def f(x):
-    return np.sum(helper(x, **{'b': np.sin(x)}))
+    kw = {'b': np.sin(x)}
+    return np.sum(helper(x, **kw))
 
 
 ARGS = (np.array([0.3, -0.7]),)
