@@ -183,8 +183,8 @@ class Writer:
                 return
             for _attempt in range(4):  # until a construct applies here
                 try:
-                    if self.b.pick(self.b.constructs(self))(self) is not False:
-                        break
+                    self.b.pick(self.b.constructs(self))(self)
+                    break
                 except NotHere:
                     continue
 

@@ -2,7 +2,7 @@
 
 Each construct is a function of a ``Writer``: it emits lines at the writer's point, keeps the
 scope true (a block's own names vanish after it; a name a block rebinds keeps its type) and
-records its tags. It returns False when it does not apply at that point.
+records its tags. It raises ``NotHere`` (before writing anything) where it does not apply.
 """
 
 from tests.fuzz.expressions import cond, constant
