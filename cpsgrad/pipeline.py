@@ -93,7 +93,7 @@ class Unit:
         key = (fn, active, kinds, patterns, threaded, returns_self)
         if key in self.cache:
             return self.cache[key]
-        source, tree = self.lowered(fn, self.callee or bool(self.cache), returns_self)
+        source, tree = self.lowered(fn, self.callee or bool(self.cache), returns_self, kinds)
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
         self.param_kinds[id(tree)] = kinds
@@ -111,20 +111,22 @@ class Unit:
         self.stages[source.name]["cps"] = adj
         return name
 
-    def lowered(self, fn, callee, returns_self=False):
+    def lowered(self, fn, callee, returns_self=False, kinds=()):
         """``fn``'s parsed source (parsed once) and a fresh ANF tree of it, past the fence;
-        ``returns_self``: every ``return`` returns the first parameter (an ``__init__``)."""
+        ``returns_self``: every ``return`` returns the first parameter (an ``__init__``);
+        ``kinds``: which parameters are numbers or arrays."""
         source = self.sources.get(fn) or parse(fn)
         self.sources[fn] = source
         owned = [a.id for a in source.tree.args.args[:1]] if returns_self else []
         fence(source, callee, owned)
         tree = anf(_returning(source.tree, owned[0]) if owned else source.tree, Versions())
         self.by_tree[id(tree)] = source
+        self.param_kinds[id(tree)] = kinds
         tree = aliases(tree, lambda func: self.resolve_source(tree, func),
                        lambda stmt, message: _raise(self.error(tree, stmt, message)),
                        lambda stmt: (source.filename,
                                      self.file_line(tree, getattr(stmt, "lineno", None))),
-                       callee)
+                       callee, self.numeric_names(tree))
         self.by_tree[id(tree)] = source
         return source, tree
 
@@ -264,7 +266,8 @@ class Unit:
         func = rhs.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id in owner:
-            return "num" if func.attr in self.registry.methods else "any"
+            return "num" if func.attr in self.registry.methods \
+                and func.attr not in SEQUENCE_RESULTS else "any"
         fun = self.resolve_emitted(func)
         if fun is None or getattr(fun, "__name__", "") in SEQUENCE_RESULTS:
             return "any"

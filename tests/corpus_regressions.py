@@ -81,6 +81,31 @@ def closure_active_default(x):
     return g(x[1]) + g(1.0, 3.0)
 
 
+def closure_sees_value_at_call(x):
+    s = x[0] * 2.0
+
+    def g():
+        return s * x[1]
+    first = g()
+    s = x[0] * 3.0
+    return g() + first
+
+
+def lambda_sees_loop_value(x):
+    total = 0.0
+    scale = 1.0
+    f = lambda v: v * scale
+    for i in range(3):
+        scale = x[i % 2] * (i + 1)
+        total = total + f(x[1])
+    return total
+
+
+def never_called_closure(x):
+    g = lambda: x * 2.0
+    return np.sum(x * x)
+
+
 # ----- recursion whose argument is another call's result -----
 def _damped(u):
     return np.sin(u) + 0.1 * u
@@ -302,6 +327,47 @@ def sum_of_values(p):
     return sum([np.sum(v) * 2.0 for v in p.values()])
 
 
+# ----- writes through dict entries, list elements and views (the reproducers) -----
+def write_through_dict_entry(x):
+    d = {"buf": np.zeros(2)}
+    b = d["buf"]
+    b[1] = x[1] * 3.0
+    return np.sum(d["buf"]) + x[0]
+
+
+def nested_write_into_list_element(x):
+    buf = np.zeros(2)
+    items = [buf, 1.0]
+    items[0][1] = x[0] * x[1]
+    return np.sum(buf * x)
+
+
+def nested_write_into_dict_entry(x):
+    box = {"buf": np.zeros(2)}
+    box["buf"][0] = x[1] ** 2
+    return np.sum(box["buf"] * x)
+
+
+def write_through_row_view(x):
+    M = np.zeros((2, 3))
+    row = M[0]
+    row[1] = x[1]
+    return np.sum(M) + x[0]
+
+
+def append_to_list_in_dict(x):
+    xs = []
+    d = {"h": xs}
+    xs.append(x[0] * 2.0)
+    return d["h"][0] * x[1]
+
+
+def alias_of_argument_written(x):
+    y = x
+    y[0] = 0.5
+    return np.sum(x * x)
+
+
 def cases():
     x2 = np.array([0.4, 0.7])
     params = {"a": np.array([0.3, -0.2]), "b": np.array([1.5])}
@@ -315,6 +381,9 @@ def cases():
         ("closure_recursion", closure_recursion, (x2,)),
         ("lambda_default_capture", lambda_default_capture, (x2,)),
         ("closure_active_default", closure_active_default, (x2,)),
+        ("closure_sees_value_at_call", closure_sees_value_at_call, (x2,)),
+        ("lambda_sees_loop_value", lambda_sees_loop_value, (x2,)),
+        ("never_called_closure", never_called_closure, (x2,)),
         ("recursion_of_call", recursion_of_call, (x2,)),
         ("recursion_of_recursion", recursion_of_recursion, (x2,)),
         ("recursion_of_recursion_named", recursion_of_recursion_named, (x2,)),
@@ -353,4 +422,10 @@ def cases():
         ("loop_over_dict", loop_over_dict, (params,)),
         ("loop_over_items", loop_over_items, (params,)),
         ("sum_of_values", sum_of_values, (params,)),
+        ("write_through_dict_entry", write_through_dict_entry, (x2,)),
+        ("nested_write_into_list_element", nested_write_into_list_element, (x2,)),
+        ("nested_write_into_dict_entry", nested_write_into_dict_entry, (x2,)),
+        ("write_through_row_view", write_through_row_view, (x2,)),
+        ("append_to_list_in_dict", append_to_list_in_dict, (x2,)),
+        ("alias_of_argument_written", alias_of_argument_written, (x2,)),
     ]

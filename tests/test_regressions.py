@@ -14,7 +14,10 @@ AUTOGRAD_CANNOT = {  # finite differences still check these
     "builtin_item_tolist": "autograd has no gradient for .tolist() and .item()",
     "math_functions": "autograd does not differentiate the math module",
     **dict.fromkeys(["alias_write_through_copy", "alias_write_in_loop", "alias_write_in_branches",
-                     "recurrence_in_buffer"], "autograd does not support writes into arrays"),
+                     "recurrence_in_buffer", "write_through_dict_entry",
+                     "nested_write_into_list_element", "nested_write_into_dict_entry",
+                     "write_through_row_view", "alias_of_argument_written"],
+                    "autograd does not support writes into arrays"),
 }
 
 

@@ -235,10 +235,10 @@ defvjp(list_copy, lambda g, ans, xs: g)
 defnondiff(list.count)
 
 defvjp_argnum(functools.partial,
-              lambda argnum, g, ans, func, *args, **kw: None if argnum == 0 or g is None
-              else unbox(g.args[argnum - 1], args[argnum - 1]),
-              keywords=lambda name, g, ans, func, *args, **kw: None if g is None
-              else unbox(g.keywords.get(name), kw[name]))
+              lambda argnum, g, ans, func, *args, **kw: None if argnum == 0
+              else unbox(None if g is None else g.args[argnum - 1], args[argnum - 1]),
+              keywords=lambda name, g, ans, func, *args, **kw:
+              unbox(None if g is None else g.keywords.get(name), kw[name]))
 
 # ===================================================================================
 # the math module (floats)

@@ -143,32 +143,52 @@ def later_stores(fndef):
 
 
 def _active(fndef, active, is_nondiff):
-    assigns = []
+    """Names that depend on the active inputs and reach the result: a value the result
+    does not depend on gets no adjoint (which could be 0 * inf = nan, as for an unused
+    ``x = np.sqrt(x - x)`` carried around a loop)."""
+    assigns, seeds = [], set()
     stack = list(fndef.body)
     while stack:
         s = stack.pop()
-        if isinstance(s, gast.Assign):
+        if isinstance(s, (gast.Assign, gast.FunctionDef)):
             assigns.append(s)
         elif isinstance(s, (gast.If, gast.For, gast.While)):
             stack.extend(s.body + s.orelse)
-        elif isinstance(s, gast.FunctionDef):
-            assigns.append(s)
+        elif isinstance(s, (gast.Return, gast.Expr)):  # the result; calls for their effect
+            seeds |= loads(s)
     changed = True
     while changed:
         changed = False
         for s in assigns:
-            if isinstance(s, gast.FunctionDef):
-                target, used = s.name, free_names(s)
-            else:
-                t = s.targets[0]
-                target = t.id if isinstance(t, gast.Name) else t.value.id
-                if isinstance(s.value, (gast.Compare, gast.BoolOp)) or is_nondiff(s.value):
-                    continue
-                used = loads(s.value)
+            target, used = _uses(s)
+            if not isinstance(s, gast.FunctionDef) and (
+                    isinstance(s.value, (gast.Compare, gast.BoolOp)) or is_nondiff(s.value)):
+                continue
             if target not in active and used & active:
                 active.add(target)
                 changed = True
-    return active
+    return active & _useful(assigns, seeds) | {a.id for a in fndef.args.args} & active
+
+
+def _uses(s):
+    """``(the name a statement assigns, the names its value reads)``."""
+    if isinstance(s, gast.FunctionDef):
+        return s.name, free_names(s)
+    t = s.targets[0]
+    return (t.id if isinstance(t, gast.Name) else t.value.id), loads(s.value)
+
+
+def _useful(assigns, useful):
+    """Names the result (or a call made for its effect) may depend on."""
+    changed = True
+    while changed:
+        changed = False
+        for s in assigns:
+            target, used = _uses(s)
+            if target in useful and not used <= useful:
+                useful |= used
+                changed = True
+    return useful
 
 
 def _liveness(fndef):

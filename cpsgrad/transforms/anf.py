@@ -60,9 +60,10 @@ def anf(fndef, namer):
 
 
 class _Anf(Sugar, Expressions):
-    def __init__(self, namer, locals_):
+    def __init__(self, namer, locals_, enclosing=frozenset()):
         self.namer = namer
         self.locals = locals_
+        self.enclosing = enclosing  # the enclosing functions' names: not free refs either
         self.open, self.loop_depth = [], 0  # `with` blocks open here (anf_sugar)
         for n in locals_:
             namer.reserve(n)
@@ -160,10 +161,11 @@ class _Anf(Sugar, Expressions):
                     out.append(syntax.assign(tmp, syntax.subscript(value, syntax.const(i))))
                     out += self.store(e, syntax.name(tmp))
             return out
+        pre, base = self.atom(t.value)  # a[i][j] = v: t = a[i]; t[j] = v (see aliases)
         if isinstance(t, gast.Attribute):
-            return [syntax.assign(syntax.attr(t.value, t.attr, "store"), value)]
-        pre, index = self.index(t.slice)
-        return [*pre, syntax.assign(syntax.subscript(t.value, index, "store"), value)]
+            return [*pre, syntax.assign(syntax.attr(base, t.attr, "store"), value)]
+        more, index = self.index(t.slice)
+        return [*pre, *more, syntax.assign(syntax.subscript(base, index, "store"), value)]
 
     def stmt_annassign(self, s):
         if s.value is None:
@@ -177,13 +179,14 @@ class _Anf(Sugar, Expressions):
             out = self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
             out[-1].inplace = True  # NumPy adds into an array in place (see aliases)
             return out
+        pre, base = self.atom(t.value)
         if isinstance(t, gast.Attribute):
-            pre, read, write = [], syntax.attr(t.value, t.attr), syntax.attr(t.value, t.attr,
-                                                                               "store")
+            read, write = syntax.attr(base, t.attr), syntax.attr(base, t.attr, "store")
         else:
-            pre, index = self.index(t.slice)
-            read, write = (syntax.subscript(t.value, index),
-                           syntax.subscript(t.value, index, "store"))
+            more, index = self.index(t.slice)
+            pre += more
+            read, write = (syntax.subscript(base, index),
+                           syntax.subscript(base, index, "store"))
         old = self.fresh()
         pre.append(syntax.assign(old, read))
         more, rhs = self.atom(s.value)
@@ -299,5 +302,5 @@ class _Anf(Sugar, Expressions):
     def stmt_functiondef(self, s):
         """A nested def; its defaults are evaluated here, once, into atoms (as Python does)."""
         pre, defaults = self.atoms(s.args.defaults)
-        inner = _Anf(self.namer, local_names(s))
+        inner = _Anf(self.namer, local_names(s), self.enclosing | self.locals)
         return [*pre, inner.function(s, defaults)]

@@ -12,10 +12,11 @@ SIMPLE = (gast.Name, gast.Constant)
 
 class Expressions:
     def is_ref(self, e):
-        """A dotted path rooted at a free name (``np.linalg.norm``): kept as written."""
+        """A dotted path rooted at a global name (``np.linalg.norm``): kept as written."""
         while isinstance(e, gast.Attribute):
             e = e.value
-        return isinstance(e, gast.Name) and e.id not in self.locals
+        return isinstance(e, gast.Name) and e.id not in self.locals \
+            and e.id not in self.enclosing
 
     def atom(self, e):
         """``(stmts, atom)``: ``e`` evaluated into a Name or Constant (or a free ref)."""
@@ -148,7 +149,8 @@ class Expressions:
         tmp = self.fresh()
         pre, first = self.atom(e.values[0])
         out = [*pre, syntax.assign(tmp, first)]
-        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if e.values[2:] else e.values[1]
+        rest = syntax.located_copy(gast.BoolOp(op=e.op, values=e.values[1:]), e) \
+            if e.values[2:] else e.values[1]
         more = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
         test = syntax.name(tmp) if isinstance(e.op, gast.And) else syntax.not_(tmp)
         node = syntax.if_(test, more)

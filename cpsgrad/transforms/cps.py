@@ -31,8 +31,41 @@ def cps(fndef, name, unit, analysis, active_params, param_kinds, facts, threaded
     its shape facts (``transforms.shapes``). For the ``threaded`` parameters (parameter trees
     of a called function), ``k`` returns the caller's adjoint so far after the result's, and
     this function adds into it and returns it: one accumulator for the whole recursion."""
-    return _Cps(fndef, unit, analysis, facts).function(fndef, name, active_params, param_kinds,
-                                                       None, {}, threaded)
+    out = _Cps(fndef, unit, analysis, facts).function(fndef, name, active_params, param_kinds,
+                                                      None, {}, threaded)
+    return _bind_nonlocals(out)
+
+
+def _bind_nonlocals(fn):
+    """``v_bar = None`` at the top of ``fn`` for each accumulator a nested adjoint declares
+    ``nonlocal`` but no enclosing frame binds: the adjoint of a nested def that is never
+    called (a frame binds the accumulators of every adjoint it calls or passes on)."""
+    unbound = set()
+
+    def visit(node, bound):
+        own = {a.id for a in node.args.args} | {
+            n.id for n in _own_nodes(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
+        declared = {v for n in _own_nodes(node) if isinstance(n, gast.Nonlocal)
+                    for v in n.names}
+        unbound.update(declared - bound)
+        for child in _own_nodes(node):
+            if isinstance(child, gast.FunctionDef):
+                visit(child, bound | own)
+
+    visit(fn, set())
+    fn.body = [syntax.assign(v, syntax.const(None)) for v in sorted(unbound)] + fn.body
+    return fn
+
+
+def _own_nodes(fn):
+    """The nodes of function ``fn`` outside its nested functions (those themselves too)."""
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, gast.FunctionDef):
+            stack.extend(gast.iter_child_nodes(node))
 
 
 class Ctx:
@@ -245,7 +278,7 @@ class _Cps(Statements, ControlFlow):
         self.last_line = None
         for i, s in enumerate(stmts):
             self.current_stmt = s
-            self.check_uses(s, env)
+            out += self.refresh_closures(s, frame, env)
             if self.is_boundary(s, env):
                 out += self.comment(s) + self.terminator(s, stmts[i + 1:], frame, env, ctx)
                 break
@@ -275,7 +308,9 @@ class _Cps(Statements, ControlFlow):
             return True
         if isinstance(s, (gast.If, gast.For, gast.While)):
             return self.needs_cps(s)
-        return isinstance(s, gast.Assign) and self.user_call(s.value, env) is not None
+        return (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                and s.targets[0].id in self.analysis.active  # else: no gradient through it
+                and self.user_call(s.value, env) is not None)
 
     def needs_cps(self, s):
         """Compound statements that assign active values or jump out need continuations."""
@@ -325,22 +360,22 @@ class _Cps(Statements, ControlFlow):
             return ValueCallee(self.unit)
         return callee
 
-    def check_uses(self, s, env):
-        """Refuse a call of a nested def after a name it reads changed: it would see another
-        value than the emitted code captured (passing it on is checked by ``escapes``)."""
+    def refresh_closures(self, s, frame, env):
+        """A nested def called after a name it reads changed would see the new value in
+        Python, but its emitted copy captured the old one: define it again here, from the
+        same ``def`` (its defaults keep the values they had), so the call sees the values
+        of now. (Passing it on while a name may still change is refused: ``escapes``.)"""
         calls = {id(n.func) for n in gast.walk(s) if isinstance(n, gast.Call)}
+        out = []
         for n in gast.walk(s):
-            callee = isinstance(n, gast.Name) and self.local_fns.get(env.get(n.id))
-            if not callee:
-                continue
-            what = "the lambda" if callee.fndef.name.startswith("lambda_") else f"`{n.id}`"
-            line = self.unit.file_line(self.fndef, callee.line)
-            if id(n) in calls:
-                changed = [v for v, ver in callee.captured.items() if env.get(v) != ver]
-                if changed:
-                    self.fail(f"{what} (defined on line {line}) reads `{changed[0]}`, which "
-                              f"changed after the definition; pass `{changed[0]}` as an "
-                              f"argument")
+            callee = isinstance(n, gast.Name) and id(n) in calls and \
+                self.local_fns.get(env.get(n.id))
+            if callee and any(env.get(v) != ver for v, ver in callee.captured.items()):
+                out += self.local_function(callee.fndef, frame, env, callee.defaults)
+                if n.id != callee.fndef.name:  # g = lambda_4; g(x): g is the new one too
+                    self.define_as(frame, n.id, env[callee.fndef.name], env,
+                                   active=env[callee.fndef.name] in self.active)
+        return out
 
     def terminator(self, s, rest, frame, env, ctx):
         if isinstance(s, gast.Return):

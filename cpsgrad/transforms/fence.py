@@ -186,25 +186,19 @@ class _Fence(gast.NodeVisitor):
             self.visit(node.value)
 
     def check_target(self, t):
-        if isinstance(t, gast.Attribute):
-            if not isinstance(t.value, gast.Name):
-                self.fail(t, "only writes into an attribute of a named object (`obj.x = v`) "
-                             "are supported")
-            elif t.value.id in self.borrowed:
-                x = t.value.id
-                self.fail(t, f"`{x}.{t.attr} = ...` changes the argument `{x}`, which belongs "
-                             f"to the caller, whose gradient would miss the change; return the "
-                             f"new value instead (only `__init__` may set attributes of self)")
-        elif isinstance(t, gast.Subscript):
-            if not isinstance(t.value, gast.Name):
-                self.fail(t, "only writes into a named array or list (`x[i] = v`) are "
-                             "supported")
-            elif t.value.id in self.borrowed:
-                x = t.value.id
-                self.fail(t, f"`{x}[...] = ...` writes into the argument `{x}`, which belongs "
-                             f"to the caller, whose gradient would miss the write; copy it "
-                             f"first (`{x} = {x} * 1.0`, or a new dict) or return the new value")
-            self.visit(t.slice)
+        if isinstance(t, (gast.Attribute, gast.Subscript)):
+            root = t.value
+            while isinstance(root, (gast.Attribute, gast.Subscript)):
+                root = root.value
+            if isinstance(root, gast.Name) and root.id in self.borrowed:
+                x = root.id
+                self.fail(t, f"`{gast.unparse(t)} = ...` writes into the argument `{x}`, which "
+                             f"belongs to the caller, whose gradient would miss the write; copy "
+                             f"it first (`{x} = {x} * 1.0`, or a new dict) or return the new "
+                             f"value (only `__init__` may set attributes of self)")
+            self.visit(t.value)
+            if isinstance(t, gast.Subscript):
+                self.visit(t.slice)
         elif isinstance(t, (gast.Tuple, gast.List)):
             for e in t.elts:
                 self.check_target(e)

@@ -8,7 +8,7 @@ add with ``runtime.add``.
 import gast
 import numpy as np
 
-SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append"}
+SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append", "tolist"}
 
 
 def numeric_names(unit, fndef, kinds):
@@ -73,7 +73,8 @@ def _numeric_rhs(unit, fndef, rhs, names):
         func = rhs.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id in unit.locals_of(fndef):
-            return func.value.id in names and func.attr in unit.registry.methods
+            return func.value.id in names and func.attr in unit.registry.methods \
+                and func.attr not in SEQUENCE_RESULTS
         fun = unit.resolve_source(fndef, func)
         return (fun is not None and unit.registry.lookup(fun) is not None
                 and getattr(fun, "__name__", "") not in SEQUENCE_RESULTS

@@ -11,7 +11,7 @@ import gast
 
 from cpsgrad import syntax
 
-PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript,
+PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript, gast.Dict,
         gast.Attribute, gast.Tuple, gast.List)
 
 
@@ -53,7 +53,10 @@ def _dead(s, used, changed):
         return s
     if isinstance(target, gast.Tuple) and not isinstance(s.value, gast.Call):
         return s
-    changed[0] = True
     if all(isinstance(n, PURE) for n in gast.walk(s.value) if isinstance(n, gast.expr)):
+        changed[0] = True
         return None
-    return syntax.expr_stmt(s.value) if isinstance(s.value, gast.Call) else s
+    if isinstance(s.value, gast.Call):
+        changed[0] = True
+        return syntax.expr_stmt(s.value)
+    return s  # kept as it is: nothing changed

@@ -229,7 +229,10 @@ class _Shapes:
         fun = self.resolve(e.func)
         args = [self.expr(a, env) for a in e.args]
         kwargs = {kw.arg: kw.value for kw in e.keywords}
-        if isinstance(fun, np.ufunc) and len(args) == fun.nin and not kwargs:
+        if fun is np.matmul and len(args) == 2 and not kwargs:  # noqa: PLR2004 (x @ y)
+            return pat.matmul(dims(args[0]), dims(args[1]))
+        if isinstance(fun, np.ufunc) and fun.signature is None and len(args) == fun.nin \
+                and not kwargs:  # elementwise (np.matmul is a ufunc with a signature)
             if fun.nin == 1:
                 return dims(args[0])
             return self.elementwise(dims(args[0]), dims(args[1]), stmt)

@@ -4,6 +4,8 @@ A mixin of ``cps._Cps`` (split out to keep each module readable): ``simple`` emi
 forward statement and returns a record; ``backward`` turns a record into adjoint code.
 """
 
+import copy
+
 import gast
 
 from cpsgrad import runtime, syntax
@@ -74,6 +76,8 @@ class Statements:
         t = s.targets[0]
         x = env[t.value.id]
         value = self.rename(s.value, env)
+        if getattr(s, "relink", False):  # d[k] = item, already there: only the adjoint moves
+            return self.relink(s, frame, env, x, value)
         old = self.namer.fresh(f"{x}_old")
         if isinstance(t, gast.Attribute):
             index = syntax.const(t.attr)
@@ -93,7 +97,17 @@ class Statements:
         kind = "attr" if isinstance(t, gast.Attribute) else "item"
         return fwd, [(s, ("setitem", x, x1, index, value, old, kind))]
 
-    def local_function(self, s, frame, env):
+    def relink(self, s, frame, env, x, value):
+        """``d[k] = item`` after a write into ``item``, which ``d[k]`` holds (the aliases
+        stage): no write, a new value of ``d`` whose adjoint at ``k`` is ``item``'s."""
+        t = s.targets[0]
+        index = syntax.const(t.attr) if isinstance(t, gast.Attribute) else \
+            self.unit.index_value(self.rename(t.slice, env))
+        active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
+        x1 = self.define(frame, t.value.id, env, self.kind.get(x, "any"), active)
+        return [syntax.assign(x1, x)], [(s, ("setitem", x, x1, index, value, None, "relink"))]
+
+    def local_function(self, s, frame, env, defaults=None):
         """A nested ``def``: its forward copy, and its adjoint as a frame nested in ours.
 
         Both see the values its free names have here (the emitted code is SSA); ``captured``
@@ -109,7 +123,7 @@ class Statements:
             if n in self.locals:
                 self.fail(f"`{s.name}` reads `{n}`, which is only assigned after the `def`; "
                           f"define `{s.name}` after `{n}` or pass `{n}` as an argument")
-        for version in captured.values():  # what the functions it calls capture
+        for version in list(captured.values()):  # what the functions it calls capture
             captured.update(getattr(self.local_fns.get(version), "captured", {}))
         closure_active = any(v in self.active for v in captured.values())
         self.define_as(frame, s.name, own, env, active=closure_active)
@@ -119,11 +133,13 @@ class Statements:
                            lambda rhs: self.unit.is_nondiff(self.fndef, rhs, names))
         inner = type(self).__new__(type(self))
         inner.__dict__.update(self.__dict__)
-        inner.analysis = analysis
+        inner.analysis, inner.locals = analysis, self.locals | names
         name = self.namer.fresh(f"{s.name}_adjoint")
         aframe = Frame(frame, name)
-        defaults = [syntax.name(env[d.id]) if isinstance(d, gast.Name) and d.id in env else d
-                    for d in s.args.defaults]
+        if defaults is None:  # evaluated when the def runs (a refreshed copy keeps them)
+            defaults = [syntax.name(env[d.id]) if isinstance(d, gast.Name) and d.id in env
+                        else d for d in s.args.defaults]
+        fwd.args.defaults = [copy.deepcopy(d) for d in defaults]
         self.local_fns[own] = LocalCallee(s, name, aframe, captured, defaults)
         adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env,
                              frame=aframe)
@@ -150,7 +166,9 @@ class Statements:
 
     def backward_setitem(self, rec, frame):
         _, x, x1, index, value, old, kind = rec
-        if kind == "attr":
+        if kind == "relink":
+            out = []
+        elif kind == "attr":
             out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_attr", runtime.put_attr),
                                                 [x, index, old]))]
         elif self.kind.get(x) == "num":

@@ -3,9 +3,9 @@ construct and ``--only`` / ``--exclude`` / ``--include`` can switch constructs o
 
 ``SUPPORTED`` are the constructs cpsgrad claims to differentiate today (drawn by default);
 ``NUMPY`` are the NumPy functions, one tag each below its group (``np.linalg.matmul``);
-``PENDING`` are those of the follow-up issue, drawn only when named with ``--include`` or
-``--only``. A tag selector ``closure`` means every tag starting with ``closure`` (``closure``,
-``closure.def``, ``closure.const_arg``, ...).
+``PENDING`` are constructs cpsgrad refuses (documented in docs/limitations.md), drawn only
+when named with ``--include`` or ``--only``. A tag selector ``closure`` means every tag
+starting with ``closure`` (``closure``, ``closure.def``, ``closure.const_arg``, ...).
 """
 
 from tests.fuzz.numpy_ops import function_tags
@@ -74,9 +74,7 @@ SUPPORTED = {
     "unused": "a value computed and never used",
     "wrt.partial": "differentiated with respect to only some arguments",
     "listcomp": "a list comprehension with one for",
-}
-
-PENDING = {
+    # the Python people write (models as objects, functions as values, builtins, syntax)
     "class.method": "a method of a user class reading self.W",
     "class.call": "an object with __call__",
     "class.local": "an object built inside the function",
@@ -112,6 +110,9 @@ PENDING = {
     "with.nullcontext": "with contextlib.nullcontext()",
     "with.user": "with a user context manager",
     "import.local": "import inside the function body",
+}
+
+PENDING = {  # refused, with the reason in docs/limitations.md: drawn only when asked for
     "try": "try/except/else/finally",
 }
 

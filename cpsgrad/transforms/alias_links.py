@@ -1,0 +1,359 @@
+"""The analysis behind the aliases stage: which names can see a write through which.
+
+Entry point: ``Links(fndef, resolve, locals_)``. A *link* ``(a, b)`` says that a write
+through ``a`` may be seen through ``b``, in one of three ways:
+
+* SHARE — ``b`` is the same object or shares its memory (``b = a``, a view ``b = a.T``,
+  a call's result that may be its argument);
+* ITEM — ``b`` holds ``a`` as an item or attribute (``b = [a]``, ``b[k] = a``,
+  ``a = b[k]``): a write into ``a`` changes one of ``b``'s items;
+* COPY — ``b`` is a new container holding ``a``'s items (``b = list(a)``, ``a.copy()``):
+  it sees writes into those items, not into ``a``'s own slots.
+
+``observers(x, stmt)`` follows the links alive at ``stmt`` (a link dies when either name is
+bound to a new object: ``row = []`` in a loop). ``places[(a, b)]`` is where ``a`` sits in
+``b``: read out of it (``a = b[key]``, ``b.attr``) or put there by a literal; ``relinkable``
+says whether ``b[key]`` still certainly holds ``a`` (neither the key's names nor ``b``'s
+slots changed since). ``must`` are the must classes: names joined by plain copies, each assigned
+once, which certainly hold the same object.
+"""
+
+import gast
+import numpy as np
+
+from cpsgrad.transforms.activity import loads
+
+SHARE, ITEM, COPY = "share", "item", "copy"
+NO_ALIAS_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+COPIES = (list, tuple, dict, sorted, set)  # a new container holding the same items
+FRESH_METHODS = {  # array methods whose result shares no memory with the array
+    "astype", "flatten", "sum", "mean", "max", "min", "prod", "std", "var", "dot",
+    "cumsum", "cumprod", "round", "clip", "repeat", "tolist", "item", "argmax", "argmin",
+    "argsort", "all", "any", "trace", "nonzero",
+}
+FRESH = {  # functions whose result shares no memory with their arguments
+    np.array, np.copy, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+    np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.dot,
+    np.matmul, np.vdot, np.inner, np.outer, np.tensordot, np.kron, np.sum, np.mean, np.prod,
+    np.std, np.var, np.max, np.min, np.amax, np.amin, np.cumsum, np.cumprod, np.concatenate,
+    np.stack, np.vstack, np.hstack, np.column_stack, np.where, np.clip, np.tile, np.repeat,
+    np.sort, np.trace, np.round, np.around, np.diff, np.cross, np.argmax, np.argmin,
+    np.argsort, np.linalg.norm, np.linalg.inv, np.linalg.det, np.linalg.solve, np.allclose,
+    np.all, np.any, np.shape, np.ndim, np.size, len, range, float, int, bool, abs, round,
+    isinstance, print, str, sum, pow, hasattr, id, hash, repr,
+}
+
+
+class Links:
+    def __init__(self, fndef, resolve, locals_, numeric=frozenset()):
+        self.resolve, self.locals, self.numeric = resolve, locals_, numeric
+        self.sees, self.origin, self.created, self.reads, self.places = {}, {}, {}, {}, {}
+        self.literals = {}  # a container built by a literal -> {constant key: item name}
+        self.creators = {}  # link -> ids of the statements that make it
+        self.must, counts = _UnionFind(), {a.id: 1 for a in fndef.args.args}
+        for s, in_loop in _assignments(fndef.body, False):
+            t = s.targets[0]
+            if not isinstance(t, gast.Name):
+                self.hold(t.value.id, names(s.value) & self.locals, s)  # x[i] = v, x.a = v
+            elif is_append(s):
+                self.hold(t.id, names(s.value.args[1]) & self.locals, s)
+            else:
+                counts[t.id] = counts.get(t.id, 0) + (2 if in_loop else 1)
+                if isinstance(s.value, gast.Name):
+                    self.must.union(t.id, s.value.id)
+                self.assigned(t.id, s.value, s)
+        for group in self.must.groups():
+            if any(counts.get(n, 2) != 1 for n in group):
+                for n in group:
+                    self.must.forget(n)
+        self.literals = {c: items for c, items in self.literals.items() if counts.get(c) == 1}
+        self.reach = {}
+        self.reaching(fndef.body, (frozenset(), frozenset()))
+        self.items_read(fndef)
+
+    def items_read(self, fndef):
+        """``t = c[k]`` may be any item ``c`` holds there: it shares memory with them."""
+        for (t, c), stmt in list(self.reads.items()):
+            alive = self.reach[id(stmt)][0]
+            for item in {a for (a, b) in alive if b == c and (c, a) not in alive} - {t}:
+                if any(kind == ITEM for b, kind in self.sees.get(item, ()) if b == c):
+                    self.both(t, item, SHARE, stmt)
+        self.reaching(fndef.body, (frozenset(), frozenset()))
+
+    def places_of(self, names_, at):
+        """``{container: [keys]}``: every place where a container certainly holds one of
+        ``names_`` (all bound to one object) at ``at`` (see ``relinkable``)."""
+        out = {}
+        for name in sorted(names_):
+            for c, (_stmt, key) in self.relinkable(name, at).items():
+                keys = out.setdefault(c, [])
+                if _key_text(key) not in map(_key_text, keys):
+                    keys.append(key)
+                for k, item in self.literals.get(c, {}).items():  # [buf, buf]: both places
+                    if item in names_ and not isinstance(key, str) and k not in [
+                            getattr(old, "value", None) for old in keys]:
+                        keys.append(gast.Constant(value=k, kind=None))
+        return out
+
+    def unplaced(self, names_, places, at):
+        """The containers in ``places`` that also hold one of ``names_`` somewhere else (put
+        there by a write or an append): they cannot all be re-linked."""
+        alive = self.reach.get(id(at), (set(), set()))[0]
+        known = {id(self.places[(n, c)][0]) for n in names_ for c in places
+                 if (n, c) in self.places}
+        return {c for n in names_ for c in places if (n, c) in alive
+                and self.creators[(n, c)] - known and _holds(self.sees, n, c)}
+
+    def certain_items(self, x, at):
+        """The names that certainly are ``x`` at ``at``: the item a literal put at the
+        constant key ``x`` was read from (``c = [buf, 1.0]; x = c[0]``)."""
+        alive = self.reach.get(id(at), (set(), set()))[0]
+        out = set()
+        for c, (_stmt, key) in self.relinkable(x, at).items():
+            item = self.literals.get(c, {}).get(key.value) if isinstance(
+                key, gast.Constant) else None
+            if item is not None and (item, c) in alive:
+                out.add(item)
+        return out
+
+    # ----- the links a statement makes -----
+    def link(self, source, observer, kind, stmt):
+        self.sees.setdefault(source, set()).add((observer, kind))
+        self.origin.setdefault((source, observer), stmt)
+        self.creators.setdefault((source, observer), set()).add(id(stmt))
+        self.created.setdefault(id(stmt), set()).add((source, observer))
+
+    def hold(self, container, items, stmt):
+        if container in self.numeric:
+            return  # x[i] = v copies v into the array x
+        for item in items - {container}:
+            self.link(item, container, ITEM, stmt)
+
+    def both(self, a, b, kind, stmt):
+        self.link(a, b, kind, stmt)
+        self.link(b, a, kind, stmt)
+
+    def assigned(self, name, rhs, stmt):
+        """The links ``name = rhs`` makes."""
+        if isinstance(rhs, gast.Name):
+            self.both(name, rhs.id, SHARE, stmt)
+        elif isinstance(rhs, (gast.Tuple, gast.List, gast.Dict)):
+            self.hold(name, names(rhs) & self.locals, stmt)
+            keys = rhs.keys if isinstance(rhs, gast.Dict) else [
+                gast.Constant(value=i, kind=None) for i in range(len(rhs.elts))]
+            values = rhs.values if isinstance(rhs, gast.Dict) else rhs.elts
+            self.literals[name] = {k.value: v.id for k, v in zip(keys, values, strict=True)
+                                   if isinstance(k, gast.Constant) and isinstance(v, gast.Name)}
+            for k, v in zip(keys, values, strict=True):
+                if isinstance(k, gast.Constant) and isinstance(v, gast.Name) \
+                        and v.id in self.locals and v.id != name:
+                    self.places.setdefault((v.id, name), (stmt, k))
+        elif isinstance(rhs, (gast.Subscript, gast.Attribute)):
+            if isinstance(rhs, gast.Attribute) and rhs.attr in NO_ALIAS_ATTRIBUTES:
+                return
+            for base in names(rhs.value) & self.locals - {name}:  # an item, a slice, a view
+                self.link(name, base, ITEM, stmt)
+                self.link(base, name, SHARE, stmt)
+                self.reads[(name, base)] = stmt
+                key = rhs.attr if isinstance(rhs, gast.Attribute) else rhs.slice
+                if isinstance(rhs.value, gast.Name):
+                    self.places[(name, base)] = (stmt, key)
+        elif isinstance(rhs, gast.Call):
+            self.called(name, rhs, stmt)
+
+    def called(self, name, rhs, stmt):
+        """The links ``name = f(...)`` makes: none for a new array, COPY for a new container
+        of the same items, SHARE (it may be a view, or an argument) for anything else."""
+        method = rhs.func.attr if self.is_method(rhs) else None
+        fun = None if method else self.resolve(rhs.func)
+        if isinstance(fun, np.ufunc) or _fresh(fun) or method in FRESH_METHODS:
+            return
+        receiver = rhs.func.value.id if method else None
+        if method == "copy" and receiver in self.numeric:
+            return  # an array's copy is a new array
+        kind = COPY if method == "copy" or _in(fun, COPIES) else SHARE
+        parts = [*rhs.args, *(kw.value for kw in rhs.keywords)]
+        if method:
+            parts.append(rhs.func.value)  # x.reshape(...) may be a view of x
+        for other in set().union(*map(names, parts)) & self.locals - {name}:
+            self.both(name, other, kind, stmt)
+
+    def is_method(self, call):
+        """``x.f(...)`` on a local ``x`` (not ``np.f(...)``)."""
+        return isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
+            and call.func.value.id in self.locals
+
+    # ----- which links reach a statement -----
+    def reaching(self, stmts, state):
+        """Record in ``self.reach`` ``(alive, dirty)`` before each statement: the links whose
+        names still hold the objects they linked, and the reads ``a = b[key]`` after which
+        ``b[key]`` may no longer hold ``a``. Returns the state after ``stmts``."""
+        for s in stmts:
+            self.reach[id(s)] = state
+            if isinstance(s, gast.If):
+                a, b = self.reaching(s.body, state), self.reaching(s.orelse, state)
+                state = (a[0] | b[0], a[1] | b[1])
+            elif isinstance(s, (gast.For, gast.While)):
+                head = state
+                while True:
+                    body = self.reaching(s.body, head)
+                    new = (head[0] | body[0], head[1] | body[1])
+                    if new == head:
+                        break
+                    head = new
+                state = head
+            else:
+                state = self.transfer(s, state)
+        return state
+
+    def transfer(self, s, state):
+        alive, dirty = state
+        if isinstance(s, gast.Assign):
+            t = s.targets[0]
+            if isinstance(t, gast.Name) and not is_append(s):  # a new object
+                alive = {e for e in alive if t.id not in e}
+                dirty = {e for e in dirty if t.id not in e} | {
+                    e for e, (_s, key) in self.places.items()
+                    if e in alive and isinstance(key, gast.AST) and t.id in names(key)}
+            else:  # b[k] = v, b.a = v, b = append(b, v): b's slots changed
+                written = t.id if isinstance(t, gast.Name) else t.value.id
+                dirty = dirty | {e for e in self.places if e[1] == written and e in alive}
+        return frozenset(alive | self.created.get(id(s), set())), frozenset(dirty)
+
+    def observers(self, x, at, stop=frozenset(), mode=SHARE):
+        """Every name that can see a write through ``x`` at statement ``at`` (a write into
+        one of its items with ``mode=ITEM``), with the statement that linked it; the search
+        does not go through the names in ``stop``."""
+        alive = self.reach.get(id(at), (set(), set()))[0]
+        found, seen, todo = {}, {(x, mode, None)}, [(x, mode, None)]
+        while todo:
+            a, mode, parent = todo.pop()
+            for b, kind in self.sees.get(a, ()):
+                if (a, b) not in alive or (kind == COPY and mode == SHARE) or b in stop \
+                        or b == parent:  # not straight back (x = b[k]: b -> x -> b)
+                    continue
+                state = (b, SHARE if kind == SHARE and mode == SHARE else ITEM, a)
+                if b != x and b not in found:
+                    found[b] = self.origin[(a, b)]
+                if state not in seen:
+                    seen.add(state)
+                    todo.append(state)
+        return found
+
+    def relinkable(self, x, at):
+        """``{b: (the statement, the key or attribute)}`` for the containers ``b`` that
+        certainly still hold ``x`` at ``at``: it was read out of ``b[key]``, or put there by
+        a literal, and neither ``b``'s slots nor the key's names changed since."""
+        alive, dirty = self.reach.get(id(at), (set(), set()))
+        out = {}
+        for (a, b), (stmt, key) in self.places.items():
+            if a == x and (a, b) in alive and (a, b) not in dirty:
+                out[b] = (stmt, key)
+        return out
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, a):
+        self.parent.setdefault(a, a)
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a, b):
+        self.parent[self.find(a)] = self.find(b)
+
+    def group(self, a):
+        if a not in self.parent:
+            return {a}
+        root = self.find(a)
+        return {n for n in self.parent if self.find(n) == root}
+
+    def groups(self):
+        roots = {}
+        for n in list(self.parent):
+            roots.setdefault(self.find(n), set()).add(n)
+        return list(roots.values())
+
+    def forget(self, a):
+        """Take ``a`` out of every group (it stands alone from now on)."""
+        members = self.group(a) - {a}
+        for n in list(self.parent):
+            if n in members or n == a:
+                del self.parent[n]
+        for n in sorted(members):
+            self.parent[n] = min(members)
+
+
+def _assignments(stmts, in_loop):
+    for s in stmts:
+        if isinstance(s, gast.Assign):
+            yield s, in_loop
+        elif isinstance(s, gast.If):
+            yield from _assignments(s.body + s.orelse, in_loop)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _assignments(s.body, True)
+
+
+def liveness(stmts, out, live):
+    """Fill ``live[id(stmt)]`` with the names live just after each statement."""
+    current = set(out)
+    for s in reversed(stmts):
+        live[id(s)] = set(current)
+        current = _live_in(s, current, live)
+    return current
+
+
+def _live_in(s, out, live):
+    if isinstance(s, gast.If):
+        return (liveness(s.body, out, live) | liveness(s.orelse, out, live)
+                | loads(s.test))
+    if isinstance(s, (gast.For, gast.While)):
+        head = set(out)
+        while True:  # a loop's body runs again: what is live at its head is live at its end
+            test = s.iter if isinstance(s, gast.For) else s.test
+            new = head | liveness(s.body, head, live) | loads(test)
+            if new == head:
+                return head
+            head = new
+    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+        return (out - {s.targets[0].id}) | loads(s.value)
+    return out | loads(s)
+
+
+def _key_text(key):
+    return key if isinstance(key, str) else gast.dump(key)
+
+
+def _holds(sees, item, container):
+    return (container, ITEM) in sees.get(item, ())
+
+
+def is_append(s):
+    """``x = append(x, v)``: the ANF stage's ``x.append(v)``, a write into ``x`` (and
+    ``appended``, the same for a comprehension's own list)."""
+    v = s.value
+    return (isinstance(s.targets[0], gast.Name) and isinstance(v, gast.Call)
+            and isinstance(v.func, gast.Name) and v.func.id in ("append", "appended") and v.args
+            and isinstance(v.args[0], gast.Name) and v.args[0].id == s.targets[0].id)
+
+
+def _fresh(fun):
+    if getattr(fun, "__module__", None) == "math":  # floats in, a float out
+        return True
+    return _in(fun, FRESH)
+
+
+def _in(fun, group):
+    try:
+        return fun in group
+    except TypeError:  # unhashable
+        return False
+
+
+def names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)}
