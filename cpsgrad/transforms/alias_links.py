@@ -21,7 +21,8 @@ once, which certainly hold the same object.
 import gast
 import numpy as np
 
-from cpsgrad.transforms.activity import loads
+from cpsgrad import syntax
+from cpsgrad.transforms.activity import free_names, loads
 
 SHARE, ITEM, COPY = "share", "item", "copy"
 NO_ALIAS_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
@@ -50,8 +51,12 @@ class Links:
         self.sees, self.origin, self.created, self.reads, self.places = {}, {}, {}, {}, {}
         self.literals = {}  # a container built by a literal -> {constant key: item name}
         self.creators = {}  # link -> ids of the statements that make it
+        self.closures = {}  # a nested def's name -> the local names it reads
         self.must, counts = _UnionFind(), {a.id: 1 for a in fndef.args.args}
         for s, in_loop in _assignments(fndef.body, False):
+            if isinstance(s, gast.FunctionDef):  # its result may be a value it closes over
+                self.closures[s.name] = free_names(s) & self.locals - {s.name}
+                continue
             t = s.targets[0]
             if not isinstance(t, gast.Name):
                 self.hold(t.value.id, names(s.value) & self.locals, s)  # x[i] = v, x.a = v
@@ -92,15 +97,16 @@ class Links:
                 for k, item in self.literals.get(c, {}).items():  # [buf, buf]: both places
                     if item in names_ and not isinstance(key, str) and k not in [
                             getattr(old, "value", None) for old in keys]:
-                        keys.append(gast.Constant(value=k, kind=None))
+                        keys.append(syntax.const(k))
         return out
 
-    def unplaced(self, names_, places, at):
+    def unplaced(self, names_, places, at, every=False):
         """The containers in ``places`` that also hold one of ``names_`` somewhere else (put
-        there by a write or an append): they cannot all be re-linked."""
+        there by a write or an append), or, ``every``, anywhere at all (``names_`` may be the
+        object written): they cannot all be re-linked."""
         alive = self.reach.get(id(at), (set(), set()))[0]
-        known = {id(self.places[(n, c)][0]) for n in names_ for c in places
-                 if (n, c) in self.places}
+        known = set() if every else {id(self.places[(n, c)][0]) for n in names_
+                                     for c in places if (n, c) in self.places}
         return {c for n in names_ for c in places if (n, c) in alive
                 and self.creators[(n, c)] - known and _holds(self.sees, n, c)}
 
@@ -140,7 +146,7 @@ class Links:
         elif isinstance(rhs, (gast.Tuple, gast.List, gast.Dict)):
             self.hold(name, names(rhs) & self.locals, stmt)
             keys = rhs.keys if isinstance(rhs, gast.Dict) else [
-                gast.Constant(value=i, kind=None) for i in range(len(rhs.elts))]
+                syntax.const(i) for i in range(len(rhs.elts))]
             values = rhs.values if isinstance(rhs, gast.Dict) else rhs.elts
             self.literals[name] = {k.value: v.id for k, v in zip(keys, values, strict=True)
                                    if isinstance(k, gast.Constant) and isinstance(v, gast.Name)}
@@ -175,6 +181,9 @@ class Links:
         parts = [*rhs.args, *(kw.value for kw in rhs.keywords)]
         if method:
             parts.append(rhs.func.value)  # x.reshape(...) may be a view of x
+        elif isinstance(rhs.func, gast.Name):  # g(x) may be a value g closes over
+            parts.append(rhs.func)
+            parts += [syntax.name(n) for n in sorted(self.closures.get(rhs.func.id, ()))]
         for other in set().union(*map(names, parts)) & self.locals - {name}:
             self.both(name, other, kind, stmt)
 
@@ -290,7 +299,7 @@ class _UnionFind:
 
 def _assignments(stmts, in_loop):
     for s in stmts:
-        if isinstance(s, gast.Assign):
+        if isinstance(s, (gast.Assign, gast.FunctionDef)):
             yield s, in_loop
         elif isinstance(s, gast.If):
             yield from _assignments(s.body + s.orelse, in_loop)

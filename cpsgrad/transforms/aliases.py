@@ -108,7 +108,8 @@ class _Aliases:
             same |= self.links.certain_items(x, s) - {x}
         relinks = self.links.places_of(same | {x}, s)
         seen = self.links.observers(x, s, frozenset(relinks), ITEM if written else SHARE)
-        unplaced = self.links.unplaced(same | {x}, relinks, s)
+        unplaced = self.links.unplaced(same | {x}, relinks, s) | self.links.unplaced(
+            set(seen) - same - {x}, relinks, s, every=True)
         for other in sorted((set(seen) - same - done - {written}) & live | unplaced):
             self.fail(s, f"this writes into `{written or x}` in place, and `{other}` (line "
                          f"{self.where(seen.get(other, s))[1]}: shares memory with it) is "

@@ -233,7 +233,15 @@ class _Cps(Statements, ControlFlow):
         names, contribs = [], []
         if not got:
             names.append(self.namer.fresh("t_bar"))
-        acc_names = [self.replace(frame, v) for v in accs]  # before the args' contributions
+        acc_names, merges = [], []  # before the args' contributions
+        for v in accs:
+            if self.owner[v].state.get(v) == ZERO:
+                acc_names.append(self.replace(frame, v))
+            else:  # a closure passed on added into it while k ran: add ours into theirs
+                handed = self.namer.fresh(f"{bar(v)}_handed")
+                acc_names.append(handed)
+                merges.append(syntax.assign(self.replace(frame, v), syntax.call(
+                    self.unit.bind("accumulate", runtime.accumulate), [handed, bar(v)])))
         for i, a in got:
             v = a.id if isinstance(a, gast.Name) and a.id in self.active else None
             if v is not None and i in threaded:
@@ -249,7 +257,7 @@ class _Cps(Statements, ControlFlow):
                     contribs += self.contribute(frame, v, syntax.name(tmp))
         names += acc_names
         lhs = names[0] if len(names) == 1 else names
-        return [*out, syntax.assign(lhs, call), *contribs]
+        return [*out, syntax.assign(lhs, call), *merges, *contribs]
 
     def replace(self, frame, v):
         """The adjoint name of ``v``, to be assigned a whole accumulator (owned from now)."""
