@@ -142,6 +142,17 @@ def cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):  # noqa: ARG001
     return np.reshape(np.moveaxis(res, -1, axis), shape)
 
 
+def std_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
+    """Adjoint of std: ``g (x - mean) / (n std)``, and 0 where ``x`` is constant along the
+    axis (std is not differentiable there), also when rounding left a std of a few ulps."""
+    x = np.asarray(x)
+    noise = 8 * np.finfo(float_dtype(x)).eps * np.max(np.abs(x), axis=axis, keepdims=keepdims) \
+        if x.size else 0.0
+    safe = np.where(ans > noise, ans, np.inf)
+    return repeat_to_match(g / safe, x, axis, keepdims) * (
+        x - np.mean(x, axis=axis, keepdims=True)) / (count_reduced(x, axis) - ddof)
+
+
 def cumsum_vjp(g, x, axis=None):
     """Adjoint of cumsum: a reversed cumulative sum."""
     return np.reshape(np.flip(np.cumsum(np.flip(g, axis), axis), axis), np.shape(x))
@@ -1105,8 +1116,7 @@ defvjp(np.var, lambda g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdi
        repeat_to_match(g, x, axis, keepdims) * 2 * (x - np.mean(x, axis=axis, keepdims=True))
        / (count_reduced(x, axis) - ddof))
 defvjp(np.std, lambda g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
-       repeat_to_match(g / np.where(ans, ans, 1), x, axis, keepdims)  # 0 where x is constant
-       * (x - np.mean(x, axis=axis, keepdims=True)) / (count_reduced(x, axis) - ddof))
+       std_vjp(g, ans, x, axis, ddof, keepdims))
 defvjp(np.cumsum, lambda g, ans, x, axis=None, dtype=None, out=None: cumsum_vjp(g, x, axis))
 defvjp(np.cumprod, cumprod_vjp)
 defvjp(np.linalg.norm, norm_vjp)

@@ -73,7 +73,7 @@ class Links:
                     self.must.forget(n)
         self.literals = {c: items for c, items in self.literals.items() if counts.get(c) == 1}
         self.reach = {}
-        self.reaching(fndef.body, (frozenset(), frozenset()))
+        self.reaching(fndef.body, EMPTY)
         self.items_read(fndef)
 
     def items_read(self, fndef):
@@ -83,7 +83,7 @@ class Links:
             for item in {a for (a, b) in alive if b == c and (c, a) not in alive} - {t}:
                 if any(kind == ITEM for b, kind in self.sees.get(item, ()) if b == c):
                     self.both(t, item, SHARE, stmt)
-        self.reaching(fndef.body, (frozenset(), frozenset()))
+        self.reaching(fndef.body, EMPTY)
 
     def places_of(self, names_, at):
         """``{container: [keys]}``: every place where a container certainly holds one of
@@ -113,12 +113,12 @@ class Links:
     def certain_items(self, x, at):
         """The names that certainly are ``x`` at ``at``: the item a literal put at the
         constant key ``x`` was read from (``c = [buf, 1.0]; x = c[0]``)."""
-        alive = self.reach.get(id(at), (set(), set()))[0]
+        sure = self.reach.get(id(at), EMPTY)[2]
         out = set()
         for c, (_stmt, key) in self.relinkable(x, at).items():
             item = self.literals.get(c, {}).get(key.value) if isinstance(
                 key, gast.Constant) else None
-            if item is not None and (item, c) in alive:
+            if item is not None and (item, c) in sure:
                 out.add(item)
         return out
 
@@ -194,19 +194,18 @@ class Links:
 
     # ----- which links reach a statement -----
     def reaching(self, stmts, state):
-        """Record in ``self.reach`` ``(alive, dirty)`` before each statement: the links whose
-        names still hold the objects they linked, and the reads ``a = b[key]`` after which
-        ``b[key]`` may no longer hold ``a``. Returns the state after ``stmts``."""
+        """Record in ``self.reach`` ``(alive, dirty, sure)`` before each statement: the links
+        whose names may still hold the objects they linked (on some path), the places
+        ``a = b[key]`` after which ``b[key]`` may no longer hold ``a``, and the links alive
+        on every path. Returns the state after ``stmts``."""
         for s in stmts:
             self.reach[id(s)] = state
             if isinstance(s, gast.If):
-                a, b = self.reaching(s.body, state), self.reaching(s.orelse, state)
-                state = (a[0] | b[0], a[1] | b[1])
+                state = _join(self.reaching(s.body, state), self.reaching(s.orelse, state))
             elif isinstance(s, (gast.For, gast.While)):
-                head = state
+                head = state  # the body may run any number of times, none included
                 while True:
-                    body = self.reaching(s.body, head)
-                    new = (head[0] | body[0], head[1] | body[1])
+                    new = _join(head, self.reaching(s.body, head))
                     if new == head:
                         break
                     head = new
@@ -216,18 +215,20 @@ class Links:
         return state
 
     def transfer(self, s, state):
-        alive, dirty = state
+        alive, dirty, sure = state
         if isinstance(s, gast.Assign):
             t = s.targets[0]
             if isinstance(t, gast.Name) and not is_append(s):  # a new object
                 alive = {e for e in alive if t.id not in e}
+                sure = {e for e in sure if t.id not in e}
                 dirty = {e for e in dirty if t.id not in e} | {
                     e for e, (_s, key) in self.places.items()
                     if e in alive and isinstance(key, gast.AST) and t.id in names(key)}
             else:  # b[k] = v, b.a = v, b = append(b, v): b's slots changed
                 written = t.id if isinstance(t, gast.Name) else t.value.id
                 dirty = dirty | {e for e in self.places if e[1] == written and e in alive}
-        return frozenset(alive | self.created.get(id(s), set())), frozenset(dirty)
+        new = self.created.get(id(s), set())
+        return frozenset(alive | new), frozenset(dirty), frozenset(sure | new)
 
     def observers(self, x, at, stop=frozenset(), mode=SHARE):
         """Every name that can see a write through ``x`` at statement ``at`` (a write into
@@ -253,10 +254,10 @@ class Links:
         """``{b: (the statement, the key or attribute)}`` for the containers ``b`` that
         certainly still hold ``x`` at ``at``: it was read out of ``b[key]``, or put there by
         a literal, and neither ``b``'s slots nor the key's names changed since."""
-        alive, dirty = self.reach.get(id(at), (set(), set()))
+        _alive, dirty, sure = self.reach.get(id(at), (set(), set(), set()))
         out = {}
         for (a, b), (stmt, key) in self.places.items():
-            if a == x and (a, b) in alive and (a, b) not in dirty:
+            if a == x and (a, b) in sure and (a, b) not in dirty:
                 out[b] = (stmt, key)
         return out
 
@@ -331,6 +332,14 @@ def _live_in(s, out, live):
     if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
         return (out - {s.targets[0].id}) | loads(s.value)
     return out | loads(s)
+
+
+EMPTY = (frozenset(), frozenset(), frozenset())
+
+
+def _join(a, b):
+    """Two paths meet: a link may be alive if it is on either, surely if on both."""
+    return a[0] | b[0], a[1] | b[1], a[2] & b[2]
 
 
 def _key_text(key):
