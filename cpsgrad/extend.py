@@ -1,7 +1,10 @@
 """The extension surface: register gradient rules for your own functions, check them."""
 
+import copy
+
 import numpy as np
 
+from cpsgrad import runtime
 from cpsgrad.api import grad
 from cpsgrad.rules.registry import default_registry
 
@@ -39,19 +42,27 @@ def check_grads(f, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
 
 
 def _tree_map(fn, x):
-    if isinstance(x, dict):
-        return {k: _tree_map(fn, v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return type(x)(_tree_map(fn, v) for v in x)
-    return fn(x)
+    return _tree_map2(lambda a, _b: fn(a), x, x)
 
 
 def _tree_map2(fn, x, y):
+    """``fn`` on the float leaves of ``x`` (and the same leaves of ``y``), in a tree of the
+    same structure; an object's float and array attributes are its leaves."""
     if isinstance(x, dict):
         return {k: _tree_map2(fn, v, y[k]) for k, v in x.items()}
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*(_tree_map2(fn, a, b) for a, b in zip(x, y, strict=True)))
     if isinstance(x, (list, tuple)):
         return type(x)(_tree_map2(fn, a, b) for a, b in zip(x, y, strict=True))
-    return fn(x, y)
+    if runtime.is_object(x):
+        out = copy.copy(x)
+        for name, value in vars(x).items():
+            object.__setattr__(out, name, _tree_map2(fn, value, getattr(y, name)))
+        return out
+    if isinstance(x, (float, np.floating)) or (isinstance(x, np.ndarray)
+                                               and x.dtype.kind in "fc"):
+        return fn(x, y)
+    return x
 
 
 def _tree_dot(g, d):
@@ -59,4 +70,8 @@ def _tree_dot(g, d):
         return sum(_tree_dot(g[k], d[k]) for k in d)
     if isinstance(d, (list, tuple)):
         return sum(_tree_dot(a, b) for a, b in zip(g, d, strict=True))
-    return float(np.sum(np.asarray(g) * d))
+    if runtime.is_object(d):
+        return sum(_tree_dot(getattr(g, k), v) for k, v in vars(d).items())
+    if isinstance(d, (float, np.floating, np.ndarray)):
+        return float(np.sum(np.asarray(g) * d))
+    return 0.0
