@@ -210,4 +210,4 @@ def tree_lstm(params, tree):
     return loss, g
 
 
-HANDWRITTEN = {name: globals()[name] for name in W.WORKLOADS}
+HANDWRITTEN = {name: globals()[W.model_of(name)] for name in W.WORKLOADS}

@@ -182,13 +182,14 @@ def build_columns(name, params, data, fw):
         jnp = jax.numpy
         jparams = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()}
         jfn = getattr(mod, loss_fn.__name__)
-        if name == "cnn":
+        base = workloads.model_of(name)
+        if base == "cnn":
             note("jax, jax.jit / cnn: skipped: jax.numpy has no "
                  "lib.stride_tricks.sliding_window_view, so the shared loss source does not run")
         else:
-            if name == "tree_lstm":
+            if base == "tree_lstm":
                 jdata = data                      # a Python tree: stays a Python object
-            elif name == "scalar_loop":
+            elif base == "scalar_loop":
                 jdata = data                      # n is a Python int
             else:
                 jdata = tuple(jnp.asarray(d) for d in data)
@@ -198,13 +199,13 @@ def build_columns(name, params, data, fw):
                 return jax.block_until_ready(jvg(jparams, *jdata))
             cols["jax"] = (jstep, lambda: _jax_check(jstep))
 
-            if name == "scalar_loop":
+            if base == "scalar_loop":
                 jitted = jax.jit(jax.value_and_grad(jax_scalar_loop_fori(jax)),
                                  static_argnums=1)
                 note("jax.jit / scalar_loop: the loop is jax.lax.fori_loop (a separate, "
                      "equivalent source), not the shared Python loop")
                 jit_args = jdata
-            elif name == "tree_lstm":
+            elif base == "tree_lstm":
                 tree = data[0]
                 jitted = jax.jit(jax.value_and_grad(lambda p: jfn(p, tree)))
                 note("jax.jit / tree_lstm: the tree is closed over, so XLA compiles one "

@@ -97,6 +97,9 @@ MODELS = {"scalar_loop": scalar_loop, "mlp": mlp, "rnn": rnn, "lstm": lstm, "cnn
 
 
 def make_step(name, params, data):
+    import workloads
+
+    name = workloads.model_of(name)  # a natural-style workload: the same model
     model = MODELS[name]
     if name == "scalar_loop":
         tdata = data

@@ -219,6 +219,115 @@ def make_tree_lstm(rng):
     return params, (random_tree(rng, TREE_LEAVES),)
 
 
+# ---------------------------------------------------------------- the same models, written
+# the way people write them: weights unpacked into separate arrays and passed through helper
+# functions and the recursion, np.dot, small helpers, a model class. Same math (and data) as
+# the workloads above, so the hand-written gradients and the torch models are shared.
+
+def log_softmax(z):
+    m = np.max(z, axis=-1, keepdims=True)
+    return z - m - np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
+
+
+def rnn_step(x, h, Wxh, Whh, bh):
+    return np.tanh(np.dot(x, Wxh) + np.dot(h, Whh) + bh)
+
+
+def rnn_natural(params, xs, ys):
+    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
+    Why, by = params["Why"], params["by"]
+    h = np.zeros((xs.shape[1], Whh.shape[0]))
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = rnn_step(xs[t], h, Wxh, Whh, bh)
+        logp = log_softmax(np.dot(h, Why) + by)
+        loss = loss - np.sum(ys[t] * logp) / xs.shape[1]
+    return loss
+
+
+def lstm_cell(x, h, c, Wx, Wh, b):
+    nh = h.shape[1]
+    gates = np.dot(x, Wx) + np.dot(h, Wh) + b
+    i = sigmoid(gates[:, :nh])
+    f = sigmoid(gates[:, nh:2 * nh])
+    o = sigmoid(gates[:, 2 * nh:3 * nh])
+    u = np.tanh(gates[:, 3 * nh:])
+    c = f * c + i * u
+    h = o * np.tanh(c)
+    return h, c
+
+
+def lstm_natural(params, xs, ys):
+    Wx, Wh, b, Why, by = params["Wx"], params["Wh"], params["b"], params["Why"], params["by"]
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    c = np.zeros((xs.shape[1], Wh.shape[0]))
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h, c = lstm_cell(xs[t], h, c, Wx, Wh, b)
+        loss = loss - np.sum(ys[t] * log_softmax(np.dot(h, Why) + by)) / xs.shape[1]
+    return loss
+
+
+def tree_cell(node, Wl, bl, Ul, Ur, bn, Wo, bo):
+    """tree_node with the seven weights passed as separate arrays through the recursion."""
+    label, word, left, right = node
+    nh = bl.shape[0] // 3
+    if left is None:
+        g = np.dot(Wl, word) + bl
+        i = sigmoid(g[:nh])
+        o = sigmoid(g[nh:2 * nh])
+        u = np.tanh(g[2 * nh:])
+        c = i * u
+        loss = 0.0
+    else:
+        hl, cl, loss_l = tree_cell(left, Wl, bl, Ul, Ur, bn, Wo, bo)
+        hr, cr, loss_r = tree_cell(right, Wl, bl, Ul, Ur, bn, Wo, bo)
+        g = np.dot(Ul, hl) + np.dot(Ur, hr) + bn
+        i = sigmoid(g[:nh])
+        fl = sigmoid(g[nh:2 * nh])
+        fr = sigmoid(g[2 * nh:3 * nh])
+        o = sigmoid(g[3 * nh:4 * nh])
+        u = np.tanh(g[4 * nh:])
+        c = i * u + fl * cl + fr * cr
+        loss = loss_l + loss_r
+    h = o * np.tanh(c)
+    logp = log_softmax(np.dot(Wo, h) + bo)
+    return h, c, loss - np.sum(logp * label)
+
+
+def tree_lstm_natural(params, tree):
+    _h, _c, loss = tree_cell(tree, params["Wl"], params["bl"], params["Ul"], params["Ur"],
+                             params["bn"], params["Wo"], params["bo"])
+    return loss
+
+
+class RNNCell:
+    def __init__(self, Wxh, Whh, bh):
+        self.Wxh, self.Whh, self.bh = Wxh, Whh, bh
+
+    def __call__(self, x, h):
+        return np.tanh(np.dot(x, self.Wxh) + np.dot(h, self.Whh) + self.bh)
+
+
+class CharRNN:
+    def __init__(self, params):
+        self.cell = RNNCell(params["Wxh"], params["Whh"], params["bh"])
+        self.Why, self.by = params["Why"], params["by"]
+
+    def loss(self, xs, ys):
+        h = np.zeros((xs.shape[1], self.Why.shape[0]))
+        loss = 0.0
+        for t in range(xs.shape[0]):
+            h = self.cell(xs[t], h)
+            loss = loss - np.sum(ys[t] * log_softmax(np.dot(h, self.Why) + self.by)) \
+                / xs.shape[1]
+        return loss
+
+
+def rnn_class(params, xs, ys):
+    return CharRNN(params).loss(xs, ys)
+
+
 WORKLOADS = {
     "scalar_loop": (scalar_loop, make_scalar_loop),
     "mlp": (mlp, make_mlp),
@@ -226,4 +335,15 @@ WORKLOADS = {
     "lstm": (lstm, make_lstm),
     "cnn": (cnn, make_cnn),
     "tree_lstm": (tree_lstm, make_tree_lstm),
+    "rnn_natural": (rnn_natural, make_rnn),
+    "lstm_natural": (lstm_natural, make_lstm),
+    "tree_lstm_natural": (tree_lstm_natural, make_tree_lstm),
+    "rnn_class": (rnn_class, make_rnn),
 }
+SAME_MODEL = {"rnn_natural": "rnn", "lstm_natural": "lstm", "tree_lstm_natural": "tree_lstm",
+              "rnn_class": "rnn"}  # natural-style workload -> the one with the same math
+
+
+def model_of(name):
+    """The workload whose math ``name`` computes (itself for the original ones)."""
+    return SAME_MODEL.get(name, name)

@@ -101,6 +101,11 @@ def lambda_sees_loop_value(x):
     return total
 
 
+def numpy_call_in_lambda(x):
+    g = lambda v: np.sort(v * x)
+    return np.sum(g(x)[:1])
+
+
 def never_called_closure(x):
     g = lambda: x * 2.0
     return np.sum(x * x)
@@ -384,6 +389,7 @@ def cases():
         ("closure_sees_value_at_call", closure_sees_value_at_call, (x2,)),
         ("lambda_sees_loop_value", lambda_sees_loop_value, (x2,)),
         ("never_called_closure", never_called_closure, (x2,)),
+        ("numpy_call_in_lambda", numpy_call_in_lambda, (x2,)),
         ("recursion_of_call", recursion_of_call, (x2,)),
         ("recursion_of_recursion", recursion_of_recursion, (x2,)),
         ("recursion_of_recursion_named", recursion_of_recursion_named, (x2,)),

@@ -194,7 +194,7 @@ class ControlFlow:
         env_shapes = self.facts.calls.get(id(s), {})
         patterns = [node_pattern(a, env_shapes) for a in callee.bind(s.value, lambda a: a)]
         result = s.targets[0].id
-        threaded = self.threaded(callee, args, mask, kinds, result)
+        threaded = self.threaded(callee, args, mask, kinds, result, env)
         flags = [i in threaded for i in range(len(args))]
         target, tframe = (callee.adjoint(mask, kinds, patterns, flags, call=s.value)
                           if isinstance(callee, ValueCallee)
@@ -208,11 +208,14 @@ class ControlFlow:
                          threaded=threaded)
         return [cdef, *out]
 
-    def threaded(self, callee, args, mask, kinds, result):
+    def threaded(self, callee, args, mask, kinds, result, env):
         """Positions of the parameter trees a module-level callee adds into in place: the
-        continuation hands it our adjoint, and it returns the sum (see ``cps``)."""
+        continuation hands it our adjoint, and it returns the sum (see ``cps``). Not for a
+        value a closure passed on reads: its adjoint may add into ours after the hand-off."""
         if not callee.threads or result not in self.analysis.active:
             return set()
         names = [a.id if isinstance(a, gast.Name) else None for a in args]
+        closed = {env[n] for n in self.closed_over if n in env}
         return {i for i, (n, m, k) in enumerate(zip(names, mask, kinds, strict=True))
-                if m and k == "any" and n in self.active and names.count(n) == 1}
+                if m and k == "any" and n in self.active and names.count(n) == 1
+                and n not in closed}

@@ -18,7 +18,7 @@ import gast
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
-from cpsgrad.transforms.activity import escapes, loads, passed_on, stores
+from cpsgrad.transforms.activity import escapes, free_names, loads, passed_on, stores
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import ControlFlow, Frame, ValueCallee
 from cpsgrad.transforms.statements import ZERO, Statements
@@ -86,7 +86,9 @@ class _Cps(Statements, ControlFlow):
         self.owner, self.kind, self.active = {}, {}, set()
         self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
         self.local_fns = {}  # the value name of a nested def -> its LocalCallee
-        self.passed_on = {id(d) for _s, d, _c in passed_on(fndef)}  # defs used as values
+        uses = passed_on(fndef)
+        self.passed_on = {id(d) for _s, d, _c in uses}  # defs used as values
+        self.closed_over = set().union(*(free_names(d) for _s, d, _c in uses))
         for stmt, fname, var in escapes(fndef)[:1]:
             what = "the lambda" if fname.startswith("lambda_") else f"`{fname}`"
             raise unit.error(fndef, stmt, f"{what} is passed on here, but `{var}`, which it "

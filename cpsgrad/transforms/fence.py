@@ -86,6 +86,8 @@ def _assigned(fndef):
 class _Fence(gast.NodeVisitor):
     def __init__(self, source, callee, owned):
         self.source, self.borrowed, self.problems = source, set(), []
+        self.local = {n.id for n in gast.walk(source.tree) if isinstance(n, gast.Name)
+                      and isinstance(n.ctx, (gast.Store, gast.Param))}
         if callee:
             rebound = {n.id for n in gast.walk(source.tree)
                        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
@@ -150,7 +152,8 @@ class _Fence(gast.NodeVisitor):
             elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                     and n.func.attr in MUTATORS:
                 target = n.func.value
-            if isinstance(target, gast.Name) and target.id not in own:
+            if isinstance(target, gast.Name) and target.id not in own \
+                    and target.id in self.local:  # a global (np.sort(...)) is not ours
                 self.fail(n, f"a nested function changes `{target.id}` of the enclosing "
                              f"function in place, which the gradient cannot follow; return "
                              f"the new value instead")

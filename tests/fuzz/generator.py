@@ -130,6 +130,8 @@ def scalar_of(w, text, kind):
             return text
         return w.b.rng.choice([f"np.sum({text})", f"np.sum({text} * {text})"])
     if isinstance(kind, Seq):
+        if not kind.length:  # an empty list: nothing to read
+            return None
         return scalar_of(w, f"{text}[{w.b.rng.randrange(kind.length)}]", kind.item)
     if isinstance(kind, Record):
         key, item = w.b.rng.choice(kind.fields)

@@ -27,16 +27,21 @@ def evaluate(fun, args):
 
 def finite_differences(fun, args, wrt, step):
     """Central differences of scalar ``fun`` for every float leaf of the ``wrt`` arguments,
-    as one flat vector (the order of ``values.flatten``)."""
+    as one flat vector (the order of ``values.flatten``). Raises ValueError where ``fun``
+    jumps at the point itself (a branch taken only exactly there: the mean of the two
+    neighbours is far from the value, so no derivative describes it)."""
     point = flatten([args[i] for i in wrt])
+    center = evaluate(fun, args)
     out = np.empty_like(point)
     for j in range(point.size):
         h = step * max(1.0, abs(point[j]))
         plus, minus = point.copy(), point.copy()
         plus[j] += h
         minus[j] -= h
-        out[j] = (evaluate(fun, _at(args, wrt, plus)) - evaluate(fun, _at(args, wrt, minus))) \
-            / (plus[j] - minus[j])
+        up, down = evaluate(fun, _at(args, wrt, plus)), evaluate(fun, _at(args, wrt, minus))
+        if abs((up + down) / 2 - center) > 1e-6 * max(1.0, abs(center)) + abs(up - down):
+            raise ValueError("not continuous at the point")
+        out[j] = (up - down) / (plus[j] - minus[j])
     return out
 
 
