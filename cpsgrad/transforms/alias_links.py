@@ -48,11 +48,15 @@ FRESH = {  # functions whose result shares no memory with their arguments
 class Links:
     def __init__(self, fndef, resolve, locals_, numeric=frozenset()):
         self.resolve, self.locals, self.numeric = resolve, locals_, numeric
+        self.containers = _containers(fndef)
         self.sees, self.origin, self.created, self.reads, self.places = {}, {}, {}, {}, {}
         self.literals = {}  # a container built by a literal -> {constant key: item name}
         self.creators = {}  # link -> ids of the statements that make it
         self.closures = {}  # a nested def's name -> the local names it reads
+        self.read_links, self.copies = set(), set()  # links made by x = c[k], by x = y
         self.must, counts = _UnionFind(), {a.id: 1 for a in fndef.args.args}
+        rhs_count = {}  # name -> how many assignment statements it has (params count one)
+        params = {a.id for a in fndef.args.args}
         for s, in_loop in _assignments(fndef.body, False):
             if isinstance(s, gast.FunctionDef):  # its result may be a value it closes over
                 self.closures[s.name] = free_names(s) & self.locals - {s.name}
@@ -64,6 +68,7 @@ class Links:
                 self.hold(t.id, names(s.value.args[1]) & self.locals, s)
             else:
                 counts[t.id] = counts.get(t.id, 0) + (2 if in_loop else 1)
+                rhs_count[t.id] = rhs_count.get(t.id, int(t.id in params)) + 1
                 if isinstance(s.value, gast.Name):
                     self.must.union(t.id, s.value.id)
                 self.assigned(t.id, s.value, s)
@@ -71,17 +76,26 @@ class Links:
             if any(counts.get(n, 2) != 1 for n in group):
                 for n in group:
                     self.must.forget(n)
-        self.literals = {c: items for c, items in self.literals.items() if counts.get(c) == 1}
+        self.literals = {c: items for c, items in self.literals.items()  # its only assignment
+                         if rhs_count.get(c) == 1}
         self.reach = {}
         self.reaching(fndef.body, EMPTY)
         self.items_read(fndef)
 
     def items_read(self, fndef):
-        """``t = c[k]`` may be any item ``c`` holds there: it shares memory with them."""
+        """``t = c[k]`` may be any item ``c`` holds: it shares memory with them (only with
+        the one a literal put at a constant ``k`` while ``c``'s slots are unchanged)."""
         for (t, c), stmt in list(self.reads.items()):
-            alive = self.reach[id(stmt)][0]
-            for item in {a for (a, b) in alive if b == c and (c, a) not in alive} - {t}:
-                if any(kind == ITEM for b, kind in self.sees.get(item, ()) if b == c):
+            alive, dirty, _sure = self.reach[id(stmt)]
+            key = self.places.get((t, c), (None, None))[1]
+            known = self.literals.get(c, {})
+            if isinstance(key, gast.Constant) and key.value in known and not any(
+                    e[1] == c for e in dirty):
+                held = {known[key.value]}
+            else:
+                held = {a for (a, b) in alive if b == c and (a, b) not in self.read_links}
+            for item in held - {t}:
+                if _holds(self.sees, item, c):
                     self.both(t, item, SHARE, stmt)
         self.reaching(fndef.body, EMPTY)
 
@@ -108,7 +122,21 @@ class Links:
         known = set() if every else {id(self.places[(n, c)][0]) for n in names_
                                      for c in places if (n, c) in self.places}
         return {c for n in names_ for c in places if (n, c) in alive
+                and (n, c) not in self.read_links
                 and self.creators[(n, c)] - known and _holds(self.sees, n, c)}
+
+    def certain_copies(self, x, at):
+        """The names surely bound to ``x``'s object at ``at`` by plain copies (``y = x``)
+        on every path, though they may be assigned elsewhere too."""
+        sure = self.reach.get(id(at), EMPTY)[2]
+        found, todo = set(), [x]
+        while todo:
+            a = todo.pop()
+            for e in self.copies:
+                if e[0] == a and e in sure and e[1] not in found and e[1] != x:
+                    found.add(e[1])
+                    todo.append(e[1])
+        return found
 
     def certain_items(self, x, at):
         """The names that certainly are ``x`` at ``at``: the item a literal put at the
@@ -143,6 +171,7 @@ class Links:
         """The links ``name = rhs`` makes."""
         if isinstance(rhs, gast.Name):
             self.both(name, rhs.id, SHARE, stmt)
+            self.copies |= {(name, rhs.id), (rhs.id, name)}
         elif isinstance(rhs, (gast.Tuple, gast.List, gast.Dict)):
             self.hold(name, names(rhs) & self.locals, stmt)
             keys = rhs.keys if isinstance(rhs, gast.Dict) else [
@@ -150,6 +179,9 @@ class Links:
             values = rhs.values if isinstance(rhs, gast.Dict) else rhs.elts
             self.literals[name] = {k.value: v.id for k, v in zip(keys, values, strict=True)
                                    if isinstance(k, gast.Constant) and isinstance(v, gast.Name)}
+            if not isinstance(rhs, gast.Dict):  # xs[-1] is xs[len(xs) - 1]
+                self.literals[name].update({k - len(values): v for k, v in
+                                            self.literals[name].items()})
             for k, v in zip(keys, values, strict=True):
                 if isinstance(k, gast.Constant) and isinstance(v, gast.Name) \
                         and v.id in self.locals and v.id != name:
@@ -157,10 +189,17 @@ class Links:
         elif isinstance(rhs, (gast.Subscript, gast.Attribute)):
             if isinstance(rhs, gast.Attribute) and rhs.attr in NO_ALIAS_ATTRIBUTES:
                 return
+            sliced = isinstance(rhs, gast.Subscript) and any(
+                isinstance(n, gast.Slice) for n in gast.walk(rhs.slice))
             for base in names(rhs.value) & self.locals - {name}:  # an item, a slice, a view
-                self.link(name, base, ITEM, stmt)
-                self.link(base, name, SHARE, stmt)
+                if base not in self.containers:  # a view: writes show both ways
+                    self.link(name, base, ITEM, stmt)
+                    self.link(base, name, SHARE, stmt)
+                else:  # a list's item, or a new list of its items (xs[1:])
+                    self.link(name, base, COPY if sliced else ITEM, stmt)
+                    self.link(base, name, COPY, stmt)
                 self.reads[(name, base)] = stmt
+                self.read_links.add((name, base))
                 key = rhs.attr if isinstance(rhs, gast.Attribute) else rhs.slice
                 if isinstance(rhs.value, gast.Name):
                     self.places[(name, base)] = (stmt, key)
@@ -335,6 +374,20 @@ def _live_in(s, out, live):
 
 
 EMPTY = (frozenset(), frozenset(), frozenset())
+CONTAINER_CALLS = {"list", "dict", "tuple", "sorted", "append", "appended"}
+
+
+def _containers(fndef):
+    """Names that hold lists, tuples or dicts wherever they are assigned (a write into
+    their slots changes no object a read of them gave)."""
+    rhss = {}
+    for s, _loop in _assignments(fndef.body, False):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            rhss.setdefault(s.targets[0].id, []).append(s.value)
+    return {name for name, values in rhss.items() if all(
+        isinstance(v, (gast.List, gast.Tuple, gast.Dict)) or (
+            isinstance(v, gast.Call) and isinstance(v.func, gast.Name)
+            and v.func.id in CONTAINER_CALLS) for v in values)}
 
 
 def _join(a, b):

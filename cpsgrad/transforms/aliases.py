@@ -103,14 +103,14 @@ class _Aliases:
         ``written`` is the object written when ``x`` is a container re-linked to it;
         ``done`` the names already brought up to date."""
         live = self.live_after(s)
-        same = self.links.must.group(x) - {x}
+        same = (self.links.must.group(x) | self.links.certain_copies(x, s)) - {x}
         if written is None:
             same |= self.links.certain_items(x, s) - {x}
         relinks = self.links.places_of(same | {x}, s)
         seen = self.links.observers(x, s, frozenset(relinks), ITEM if written else SHARE)
         unplaced = self.links.unplaced(same | {x}, relinks, s) | self.links.unplaced(
             set(seen) - same - {x}, relinks, s, every=True)
-        for other in sorted((set(seen) - same - done - {written}) & live | unplaced):
+        for other in sorted((set(seen) - same - done - {written} | unplaced) & live):
             self.fail(s, f"this writes into `{written or x}` in place, and `{other}` (line "
                          f"{self.where(seen.get(other, s))[1]}: shares memory with it) is "
                          f"used afterwards; the gradient would follow only one of them. Make "
