@@ -33,7 +33,11 @@ class Source:
         self.line_offset = line_offset    # add to a tree lineno to get the file's line
         self.lines = lines                # the dedented source lines of the function
         self.imports = {}                 # name -> (object, the import statement)
+        self.bound = {}                   # name -> object, for inlined helpers' globals
         self.import_failures = []         # (import statement, why it failed)
+
+    def __deepcopy__(self, memo):
+        return self  # one per function: copies of a tree that name it name the same one
 
     def source_line(self, lineno):
         if lineno is None or not 1 <= lineno <= len(self.lines):
@@ -45,6 +49,8 @@ class Source:
 
     def resolve(self, name):
         """The object a free name refers to now: ``(True, obj)`` or ``(False, None)``."""
+        if name in self.bound:
+            return True, self.bound[name]
         if name in self.imports:
             return True, self.imports[name][0]
         code = self.fn.__code__

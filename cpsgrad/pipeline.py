@@ -26,6 +26,7 @@ from cpsgrad.transforms.aliases import aliases
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.fence import fence
+from cpsgrad.transforms.inline import inline, straight_line
 from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
 from cpsgrad.transforms.patterns import pattern_of
@@ -84,6 +85,7 @@ class Unit:
         self.by_tree, self.numeric, self.param_kinds = {}, {}, {}
         self.locals_cache, self.specialised, self.returned, self.running = {}, {}, {}, set()
         self.module_names = Versions()
+        self.inline_cache, self.inlining = {}, set()
 
     # ----- callees -----
     def request(self, fn, active, kinds, patterns=None, threaded=None, returns_self=False):
@@ -121,6 +123,7 @@ class Unit:
         fence(source, callee, owned)
         tree = anf(_returning(source.tree, owned[0]) if owned else source.tree, Versions())
         self.by_tree[id(tree)] = source
+        tree = inline(tree, lambda call: self.inlinable(tree, call), source)
         self.param_kinds[id(tree)] = kinds
         tree = aliases(tree, lambda func: self.resolve_source(tree, func),
                        lambda stmt, message: _raise(self.error(tree, stmt, message)),
@@ -129,6 +132,37 @@ class Unit:
                        callee, self.numeric_names(tree))
         self.by_tree[id(tree)] = source
         return source, tree
+
+    def inlinable(self, tree, call):
+        """``(ANF tree, signature, Source)`` of the callee of ``call`` when its body is
+        straight-line and calls only functions with rules (``transforms.inline``)."""
+        fun = self.resolve_source(tree, call.func)
+        if not self.transformed(fun) or fun in self.inlining:
+            return None
+        if fun not in self.inline_cache:
+            self.inlining.add(fun)
+            try:
+                source, callee = self.lowered(fun, callee=True)
+                ok = straight_line(callee) and not any(
+                    isinstance(n, gast.Call) and not self.library_call(callee, n)
+                    for n in gast.walk(callee))
+            except (TransformError, TypeError, OSError):
+                ok = False  # the call reports it, when it is differentiated
+            finally:
+                self.inlining.discard(fun)
+            self.inline_cache[fun] = (callee, inspect.signature(fun), source) if ok else None
+        return self.inline_cache[fun]
+
+    def library_call(self, fndef, call):
+        """Whether ``call`` (in ``fndef``) calls a function with a gradient rule, a builtin
+        or an array method: nothing that needs a continuation of its own."""
+        func = call.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in self.locals_of(fndef):
+            return func.attr in self.registry.methods
+        fun = self.resolve_source(fndef, func)
+        return fun is not None and not self.transformed(fun) and not self.dispatched(fun) \
+            and not isinstance(fun, type)
 
     def specialise(self, fn, patterns):
         """``patterns``, or all unknown once ``fn`` has had ``MAX_SPECIALISED`` variants."""
@@ -292,18 +326,19 @@ class Unit:
         return node
 
     # ----- locations -----
-    def source_line(self, fndef, line):
-        return self.source_of(fndef).source_line(line) if line else None
+    def source_line(self, fndef, line, origin=None):
+        return (origin or self.source_of(fndef)).source_line(line) if line else None
 
-    def where(self, fndef, line):
-        source = self.source_of(fndef)
+    def where(self, fndef, line, origin=None):
+        source = origin or self.source_of(fndef)
         return f"{Path(source.filename).name}:{source.file_line(line)}"
 
     def file_line(self, fndef, line):
         return self.source_of(fndef).file_line(line)
 
     def error(self, fndef, stmt, message, cls=None):
-        return located(message, self.source_of(fndef), stmt, cls or TransformError)
+        source = getattr(stmt, "origin", None) or self.source_of(fndef)
+        return located(message, source, stmt, cls or TransformError)
 
 
 class _ModuleCallee:

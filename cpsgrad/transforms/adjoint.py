@@ -164,6 +164,12 @@ def _call(rhs, ans, g, ctx):
                      f"function instead", NoRuleError)
         return _apply(ctx, fun, [func.value, *args], kwargs, ans, g, f".{func.attr}()")
     fun = ctx.resolve(func)
+    if fun in (np.dot, np.matmul) and len(args) == 2 and not kwargs \
+            and ctx.ranks in MATMUL_FORMS:  # noqa: PLR2004 (known ranks: x.T @ g, ...)
+        return [(x.id, syntax.template(form, np=ctx.bind("np", np), g=g, x=args[0],
+                                       y=args[1]))
+                for x, form in zip(args, MATMUL_FORMS[ctx.ranks], strict=True)
+                if _active(ctx, x)]
     return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func), ctx.free)
 
 

@@ -9,6 +9,7 @@ import gast
 from cpsgrad import dispatch, syntax
 from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
+from cpsgrad.transforms.patterns import dims
 from cpsgrad.transforms.shapes import node_pattern
 
 ZERO, ALIAS = "zero", "alias"
@@ -188,11 +189,12 @@ class ControlFlow:
         callee = self.user_call(s.value, env)
         args = callee.bind(s.value, lambda a: self.rename(a, env))
         mask = callee.mask([isinstance(a, gast.Name) and a.id in self.active for a in args])
-        kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
-                 or (isinstance(a, gast.Constant) and isinstance(a.value, float)) else "any"
-                 for a in args]
         env_shapes = self.facts.calls.get(id(s), {})
         patterns = [node_pattern(a, env_shapes) for a in callee.bind(s.value, lambda a: a)]
+        kinds = ["num" if (isinstance(a, gast.Name) and self.kind.get(a.id) == "num")
+                 or (isinstance(a, gast.Constant) and isinstance(a.value, float))
+                 or dims(p) is not None  # the shape facts know it is an array or a float
+                 else "any" for a, p in zip(args, patterns, strict=True)]
         result = s.targets[0].id
         threaded = self.threaded(callee, args, mask, kinds, result, env)
         flags = [i in threaded for i in range(len(args))]
@@ -216,6 +218,7 @@ class ControlFlow:
             return set()
         names = [a.id if isinstance(a, gast.Name) else None for a in args]
         closed = {env[n] for n in self.closed_over if n in env}
+        params = {env.get(a.id) for a in self.fndef.args.args}  # weights passed on and on
         return {i for i, (n, m, k) in enumerate(zip(names, mask, kinds, strict=True))
-                if m and k == "any" and n in self.active and names.count(n) == 1
-                and n not in closed}
+                if m and (k == "any" or (k == "num" and n in params)) and n in self.active
+                and names.count(n) == 1 and n not in closed}

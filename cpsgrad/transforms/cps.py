@@ -305,12 +305,12 @@ class _Cps(Statements, ControlFlow):
         return out
 
     def comment(self, s, prefix=""):
-        line = getattr(s, "lineno", None)
-        if (line, prefix) == self.last_line:
+        line, origin = getattr(s, "lineno", None), getattr(s, "origin", None)
+        if (line, id(origin), prefix) == self.last_line:
             return []
-        self.last_line = (line, prefix)
-        text = self.unit.source_line(self.fndef, line)
-        where = self.unit.where(self.fndef, line)
+        self.last_line = (line, id(origin), prefix)
+        text = self.unit.source_line(self.fndef, line, origin)
+        where = self.unit.where(self.fndef, line, origin)
         return [syntax.comment(f"{prefix}{text}  ({where})")] if text else []
 
     def is_boundary(self, s, env):

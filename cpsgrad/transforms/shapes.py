@@ -23,6 +23,7 @@ ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast
 REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std, np.var}
 CONSTRUCTORS = {np.zeros, np.ones, np.empty}
 MAX_ITERATIONS = 8
+MATRIX = 2  # np.dot(a, b) is a @ b while neither has more axes than a matrix
 
 
 class Facts:
@@ -229,8 +230,13 @@ class _Shapes:
         fun = self.resolve(e.func)
         args = [self.expr(a, env) for a in e.args]
         kwargs = {kw.arg: kw.value for kw in e.keywords}
-        if fun is np.matmul and len(args) == 2 and not kwargs:  # noqa: PLR2004 (x @ y)
-            return pat.matmul(dims(args[0]), dims(args[1]))
+        if fun in (np.matmul, np.dot) and len(args) == 2 and not kwargs:  # noqa: PLR2004
+            a, b = dims(args[0]), dims(args[1])  # np.dot is x @ y up to rank 2
+            if stmt is not None:
+                self.facts.record_ranks(stmt, tuple(None if p is None else len(p)
+                                                    for p in (a, b)))
+            return pat.matmul(a, b) if fun is np.matmul or (
+                a and b and len(a) <= MATRIX and len(b) <= MATRIX) else None
         if isinstance(fun, np.ufunc) and fun.signature is None and len(args) == fun.nin \
                 and not kwargs:  # elementwise (np.matmul is a ufunc with a signature)
             if fun.nin == 1:

@@ -1,0 +1,120 @@
+"""Stage 3a: inline — calls of small straight-line functions become their bodies.
+
+Entry point: ``inline(fndef, callee_of, source) -> fndef`` (the ANF tree, rewritten in
+place). A call ``t = f(a, b)`` of a user function whose ANF body is straight-line (plain
+assignments and one final ``return``, calling only functions with gradient rules) becomes
+``x = a; y = b; <f's body, renamed>; t = <what f returns>``. The adjoint of the caller then
+runs the helper's adjoint as a plain reverse sweep: no continuation, no frame, no zero
+accumulators per call. Control flow and calls of other user functions keep their
+continuations, so the CPS shape stays where it does work.
+
+``callee_of(call)`` gives ``(the callee's ANF tree, its signature, its Source)`` for a call
+that may be inlined, else None. Inlined statements carry ``origin`` (the callee's Source),
+so comments and errors name the helper's own lines; the callee's global names are bound in
+``source.bound`` where the caller's module means something else by them.
+"""
+
+import gast
+
+from cpsgrad import syntax
+from cpsgrad.naming import Namer
+from cpsgrad.transforms.activity import loads
+
+MAX_STATEMENTS = 40
+
+
+def inline(fndef, callee_of, source):
+    """``fndef`` with its inlinable calls replaced (see the module docstring)."""
+    taken = {n.id for n in gast.walk(fndef) if isinstance(n, gast.Name)}
+    _Inline(callee_of, source, Namer(taken)).block_of(fndef)
+    return fndef
+
+
+def straight_line(fndef):
+    """Whether an ANF body is assignments and one final ``return``."""
+    body = fndef.body
+    return (bool(body) and len(body) <= MAX_STATEMENTS and isinstance(body[-1], gast.Return)
+            and all(isinstance(s, gast.Assign) for s in body[:-1]))
+
+
+class _Inline:
+    def __init__(self, callee_of, source, namer):
+        self.callee_of, self.source, self.namer = callee_of, source, namer
+
+    def block_of(self, node):
+        for field in ("body", "orelse"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list):
+                setattr(node, field, [new for s in stmts for new in self.stmt(s)])
+
+    def stmt(self, s):
+        if isinstance(s, (gast.If, gast.For, gast.While, gast.FunctionDef)):
+            self.block_of(s)
+            return [s]
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                and isinstance(s.value, gast.Call)):
+            return [s]
+        call = s.value
+        if any(isinstance(a, gast.Starred) for a in call.args) or any(
+                kw.arg is None for kw in call.keywords):
+            return [s]  # f(*xs, **kw): bound when the gradient runs
+        found = self.callee_of(call)
+        if found is None:
+            return [s]
+        tree, signature, origin = found
+        try:
+            bound = signature.bind(*s.value.args,
+                                   **{kw.arg: kw.value for kw in s.value.keywords})
+        except TypeError:
+            return [s]  # the call itself raises: leave it to raise
+        return self.expand(s, tree, signature, bound, origin)
+
+    def expand(self, s, tree, signature, bound, origin):
+        params = [a.id for a in tree.args.args]
+        mapping = {p: self.namer.fresh(p) for p in sorted(_locals(tree))}
+        out = []
+        defaults = {p: signature.parameters[p].default for p in params
+                    if p not in bound.arguments}
+        if not all(d is None or isinstance(d, (bool, int, float, str))
+                   for d in defaults.values()):
+            return [s]  # an object as a default: keep the call
+        for p in params:
+            value = bound.arguments[p] if p in bound.arguments else syntax.const(defaults[p])
+            out.append(_at(syntax.assign(mapping[p], value), s))
+        rename = {**mapping, **self.globals_of(tree, origin, set(mapping))}
+        for stmt in tree.body[:-1]:
+            new = syntax.rename(stmt, rename)
+            for n in gast.walk(new):
+                if isinstance(n, gast.stmt) and not hasattr(n, "origin"):
+                    n.origin = origin  # (a helper's helper keeps its own)
+            out.append(new)
+        result = syntax.rename(tree.body[-1].value, rename)
+        out.append(_at(syntax.assign(s.targets[0].id, result), s))
+        return out
+
+    def globals_of(self, tree, origin, local):
+        """The callee's global names, as names that mean the same objects in the caller."""
+        out = {}
+        for name in sorted({n for s in tree.body for n in loads(s)} - local):
+            found, obj = origin.resolve(name)
+            if not found:
+                continue
+            mine, same = self.source.resolve(name)
+            if mine and same is obj:
+                continue
+            fresh = self.namer.fresh(name)
+            self.source.bound[fresh] = obj
+            out[name] = fresh
+        return out
+
+
+def _locals(fndef):
+    return {a.id for a in fndef.args.args} | {
+        n.id for n in gast.walk(fndef) if isinstance(n, gast.Name)
+        and isinstance(n.ctx, gast.Store)}
+
+
+def _at(stmt, like):
+    for n in gast.walk(stmt):
+        n.lineno, n.col_offset = getattr(like, "lineno", None), getattr(like, "col_offset", 0)
+    return stmt
