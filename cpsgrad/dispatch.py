@@ -162,9 +162,14 @@ def _call(f, args, kwargs, k, wrt):
 
 
 def _bind(f, args, kwargs, wrt):
-    """``(values in parameter order, which are active, parameter -> where it came from)``:
-    a position or keyword, or for ``*args`` the positions and for ``**kwargs`` the keywords
-    it collected (the parameter is then a tuple or a dict)."""
+    """``(parameter names, values in their order, which are active, parameter -> where it
+    came from)``: a position or keyword, or for ``*args`` the positions and for ``**kwargs``
+    the keywords it collected (the parameter is then a tuple or a dict)."""
+    fast = _bind_positional(f, args, kwargs)
+    if fast is not None:
+        names, values = fast
+        origin = {name: i + 1 for i, name in enumerate(names[:len(args)])}
+        return names, values, tuple(i + 1 in wrt for i in range(len(names))), origin
     signature = inspect.signature(f)
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
@@ -180,8 +185,24 @@ def _bind(f, args, kwargs, wrt):
         elif position <= len(args) and p.kind != p.KEYWORD_ONLY:
             origin[name] = position
             position += 1
-    active = tuple(bool(set(_places(origin.get(p))) & wrt) for p in signature.parameters)
-    return [bound.arguments[p] for p in signature.parameters], active, origin
+    names = list(signature.parameters)
+    active = tuple(bool(set(_places(origin.get(p))) & wrt) for p in names)
+    return names, [bound.arguments[p] for p in names], active, origin
+
+
+def _bind_positional(f, args, kwargs):
+    """``(names, values)`` for the common call: a plain function with positional parameters
+    only, called with positional arguments (defaults fill the rest); ``None`` otherwise."""
+    code = getattr(f, "__code__", None)
+    if (kwargs or code is None or code.co_kwonlyargcount or hasattr(f, "__wrapped__")
+            or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+            or hasattr(f, "__signature__")):
+        return None
+    n, defaults = code.co_argcount, f.__defaults__ or ()
+    if not n - len(defaults) <= len(args) <= n:
+        return None  # inspect's binding raises the error Python would
+    missing = n - len(args)
+    return list(code.co_varnames[:n]), [*args, *defaults[len(defaults) - missing:]]
 
 
 def _places(origin):
@@ -203,16 +224,16 @@ def _scatter(params, grads, origin, wrt):
 
 
 def _closure(f, adjoint, args, kwargs, k, wrt):
-    values, _active, origin = _bind(f, args, kwargs, wrt)
+    names, values, _active, origin = _bind(f, args, kwargs, wrt)
     grads = adjoint(*values, k)  # every parameter's adjoint
     grads = () if not values else (grads,) if len(values) == 1 else grads
-    return _scatter(list(inspect.signature(f).parameters), grads, origin, wrt)
+    return _scatter(names, grads, origin, wrt)
 
 
 def _transformed(f, args, kwargs, k, wrt, returns_self=False):
     from cpsgrad import pipeline  # noqa: PLC0415 (the pipeline binds this module's names)
 
-    values, active, origin = _bind(f, args, kwargs, wrt)
+    params, values, active, origin = _bind(f, args, kwargs, wrt)
     if returns_self:
         active = (True, *active[1:])
     kinds = tuple(pipeline.arg_kind(v) if a else "any" for v, a in zip(values, active,
@@ -226,7 +247,7 @@ def _transformed(f, args, kwargs, k, wrt, returns_self=False):
     grads = _built[key](*values, k)
     n = sum(active)
     grads = () if n == 0 else (grads,) if n == 1 else grads
-    names = [p for p, a in zip(inspect.signature(f).parameters, active, strict=True) if a]
+    names = [p for p, a in zip(params, active, strict=True) if a]
     return _scatter(names, grads, origin, wrt)
 
 

@@ -198,6 +198,9 @@ def _sum_items(items):
 def unbroadcast(g, x):
     """Sum ``g`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape;
     its real part if ``x`` is real (``x`` met a complex operand)."""
+    gshape = getattr(g, "shape", None)
+    if gshape is not None and gshape == getattr(x, "shape", None) and g.dtype.kind != "c":
+        return g  # the common case: same shape, real
     if (getattr(getattr(g, "dtype", None), "kind", None) == "c" or type(g) is complex) \
             and not np.iscomplexobj(x):
         g = np.real(g)

@@ -40,6 +40,8 @@ SPECTRAL = 2  # ``ord`` of the 2-norm / largest singular value
 
 def float_dtype(x):
     """The dtype an adjoint of ``x`` has: ``x``'s own if inexact, else float64."""
+    if type(x) is np.ndarray and x.dtype.kind in "fc":  # the common case, cheap
+        return x.dtype
     dtype = np.result_type(x) if isinstance(x, (np.ndarray, np.generic)) else np.float64
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
@@ -277,6 +279,8 @@ def matmul_vjp_y(g, x, y):
 def dot_vjp_x(g, x, y):
     """Adjoint of ``x`` in ``np.dot(x, y)`` for operands of any dimension."""
     xd, yd = np.ndim(x), np.ndim(y)
+    if xd in (1, 2) and yd == 2:  # noqa: PLR2004 (matrix or vector times a matrix: g @ y.T)
+        return cast_like(g @ y.T, x)
     if yd == 0 or xd == 0:
         return cast_like(unbroadcast(g * y, x), x)
     if yd == 1:
@@ -287,8 +291,14 @@ def dot_vjp_x(g, x, y):
 def dot_vjp_y(g, x, y):
     """Adjoint of ``y`` in ``np.dot(x, y)``."""
     xd, yd = np.ndim(x), np.ndim(y)
+    if xd == 2 and yd == 2:  # noqa: PLR2004 (matrix times matrix: x.T @ g)
+        return cast_like(x.T @ g, y)
+    if xd == 1 and yd == 2:  # noqa: PLR2004 (vector times matrix: an outer product)
+        return cast_like(np.outer(x, g), y)
     if yd == 0 or xd == 0:
         return cast_like(unbroadcast(g * x, y), y)
+    if yd == 1 and xd == 2:  # noqa: PLR2004 (matrix times vector: g @ x)
+        return cast_like(g @ x, y)
     if yd == 1:
         return np.tensordot(g, x, xd - 1) if xd > 1 else g * x
     gx = np.tensordot(x, g, (list(range(xd - 1)), list(range(xd - 1))))

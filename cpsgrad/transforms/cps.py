@@ -85,6 +85,7 @@ class _Cps(Statements, ControlFlow):
         self.namer = unit.namer(self.locals | _all_names(fndef))
         self.owner, self.kind, self.active = {}, {}, set()
         self.dense = set()  # values whose adjoint is a zeros_like array, added into in place
+        self.handed_back = set()  # accumulators k hands back before anything adds into them
         self.local_fns = {}  # the value name of a nested def -> its LocalCallee
         uses = passed_on(fndef)
         self.passed_on = {id(d) for _s, d, _c in uses}  # defs used as values
@@ -186,6 +187,11 @@ class _Cps(Statements, ControlFlow):
             params.append(self.define(frame, p, env, kind, p in active_params))
         accs = [v for v, p in zip(params, (a.id for a in fndef.args.args), strict=True)
                 if p in threaded and v in self.active]
+        # every path of the continuations reaches k, which hands these back, before any
+        # adjoint statement adds into them; unless a closure passed on adds while k runs
+        self.handed_back |= {v for v, p in zip(params, (a.id for a in fndef.args.args),
+                                               strict=True)
+                             if v in accs and p not in self.closed_over}
         k = self.namer.fresh("k")
         ret = Ctx(fall=None, brk=None, cont=None,
                   ret=lambda fr, _en, atom: self.jump(fr, k, None, [atom], [True], accs=accs))
@@ -275,7 +281,8 @@ class _Cps(Statements, ControlFlow):
         out = []
         for v in sorted(target_frame.writes if target_frame else ()):
             if self.owner[v] is frame and frame.state[v] == ZERO:
-                out.append(syntax.assign(bar(v), self.zero(v)))
+                if v not in self.handed_back:
+                    out.append(syntax.assign(bar(v), self.zero(v)))
                 frame.state[v] = OWNED
                 self.dense.add(v)
             elif self.owner[v] is not frame:
