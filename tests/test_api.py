@@ -122,6 +122,8 @@ def test_show_source_reads_like_the_design():
     def rnn(x, W):
         h = x
         for t in range(3):
+            if np.sum(h) > 100.0:  # a branch in the loop: a continuation per iteration
+                break
             h = np.tanh(W @ h)
         return np.sum(h * h)
 
@@ -132,6 +134,23 @@ def test_show_source_reads_like_the_design():
     assert "# h = np.tanh(W @ h)" in src
     assert "nonlocal W_bar" in src
     assert "W_bar = zeros_like(W)" in src
+
+
+def test_a_loop_without_calls_or_jumps_is_a_reverse_sweep():
+    def rnn(x, W):
+        h = x
+        for t in range(3):
+            h = np.tanh(W @ h)
+        return np.sum(h * h)
+
+    g = cpsgrad.grad(rnn, wrt=(0, 1))
+    x, W = np.full(3, 0.5), np.eye(3) * 0.9
+    g(x, W)
+    src = cpsgrad.show_source(g, x, W)
+    assert "def loop_" not in src and "for t in range(3):" in src
+    assert "in zip(reversed(h1_saved), reversed(h2_saved)):" in src
+    assert "t2_bar = k(t2)" in src  # the return continuation is still there
+    cpsgrad.check_grads(rnn, x, W)
 
 
 def test_check_grads_catches_a_wrong_rule():

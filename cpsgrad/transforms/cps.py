@@ -21,9 +21,8 @@ from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import escapes, free_names, loads, passed_on, stores
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import ControlFlow, Frame, ValueCallee
-from cpsgrad.transforms.statements import ZERO, Statements
-
-ALIAS, OWNED = "alias", "owned"
+from cpsgrad.transforms.statements import ALIAS, OWNED, ZERO, Statements
+from cpsgrad.transforms.sweep import Sweep
 
 
 def cps(fndef, name, unit, analysis, active_params, param_kinds, facts, threaded=()):
@@ -78,7 +77,7 @@ class Ctx:
         return Ctx(**{**self.__dict__, **jumps})
 
 
-class _Cps(Statements, ControlFlow):
+class _Cps(Statements, ControlFlow, Sweep):
     def __init__(self, fndef, unit, analysis, facts):
         self.unit, self.analysis, self.fndef, self.facts = unit, analysis, fndef, facts
         self.locals = local_names(fndef)
@@ -296,6 +295,11 @@ class _Cps(Statements, ControlFlow):
         for i, s in enumerate(stmts):
             self.current_stmt = s
             out += self.refresh_closures(s, frame, env)
+            if self.sweepable(s):  # a loop without calls or jumps: no frame per iteration
+                fwd, rec = self.sweep(s, frame, env)
+                out += self.comment(s) + fwd
+                records += rec
+                continue
             if self.is_boundary(s, env):
                 out += self.comment(s) + self.terminator(s, stmts[i + 1:], frame, env, ctx)
                 break

@@ -16,7 +16,7 @@ from cpsgrad.transforms.adjoint import adjoint
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import Frame, LocalCallee
 
-ZERO = "zero"
+ZERO, ALIAS, OWNED = "zero", "alias", "owned"  # the state of an adjoint in a frame
 
 
 class Statements:
@@ -151,6 +151,8 @@ class Statements:
         return [fwd, adj, *self.inits(frame, aframe), attach]
 
     def backward(self, rec, frame):
+        if rec[0] == "sweep":
+            return self.backward_sweep(rec, frame)
         if rec[0] == "setitem":
             return self.backward_setitem(rec, frame)
         _, v, rhs, hints = rec

@@ -1,0 +1,190 @@
+"""Loops without calls or jumps: the loop itself, and its adjoint as a reverse sweep.
+
+A mixin of ``cps._Cps``. A ``for`` loop whose body is straight-line (assignments of
+names; no ``if``, no inner loop, no break / continue / return, no call of a user function
+or a function value) needs no continuation per iteration. It is emitted as the loop the
+user wrote; each iteration appends to one list per value the adjoint reads (``x2_saved``);
+and its adjoint is a second loop over those lists in reverse, in the same frame::
+
+    x2 = x
+    x2_saved, t1_saved = [], []
+    for _ in range(n):
+        t0 = x2 * w
+        t1 = np.sin(x2)
+        ...
+        x2_saved.append(x2)
+        t1_saved.append(t1)
+        x2 = x3
+    ...
+    # adjoint of for _ in range(n):  (a reverse sweep over the saved iterations)
+    for x2, t1 in zip(reversed(x2_saved), reversed(t1_saved)):
+        x3_bar = x2_bar
+        ...
+        x2_bar = t1_bar * np.cos(x2) + t0_bar * w
+
+Memory per iteration is the saved values (no Python frame), and the recursion depth does
+not grow with the number of iterations.
+"""
+
+import gast
+
+from cpsgrad import syntax
+from cpsgrad.naming import bar
+from cpsgrad.transforms.activity import stores
+from cpsgrad.transforms.statements import OWNED, ZERO
+
+
+class Sweep:
+    def sweepable(self, s):
+        """Whether loop ``s`` is emitted as a loop with a reverse sweep (module docstring)."""
+        if not isinstance(s, gast.For) or s.orelse or not self.needs_cps(s):
+            return False
+        if not (isinstance(s.iter, gast.Call) and len(s.iter.args) == 3):  # noqa: PLR2004
+            return False
+        if s.target.id in self.analysis.live_out[id(s)]:
+            return False  # refused with its reason by the loop with continuations
+        return all(self._straight(stmt) for stmt in s.body)
+
+    def _straight(self, stmt):
+        if isinstance(stmt, gast.Pass) or (isinstance(stmt, gast.Expr)
+                                           and isinstance(stmt.value, gast.Constant)):
+            return True
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            return False
+        return all(self._plain_call(n) for n in gast.walk(stmt.value)
+                   if isinstance(n, gast.Call))
+
+    def _plain_call(self, call):
+        """A call of a library function or a rule: no frame of its own in the adjoint."""
+        if any(isinstance(a, gast.Starred) for a in call.args) or any(
+                kw.arg is None for kw in call.keywords):
+            return False
+        head = call.func
+        while isinstance(head, gast.Attribute):
+            head = head.value
+        if not isinstance(head, gast.Name) or head.id in self.locals:
+            return False  # a function value, a nested def or a method of a local value
+        obj = self.unit.resolve_source(self.fndef, call.func)
+        return obj is not None and not self.unit.transformed(obj) \
+            and not self.unit.dispatched(obj)
+
+    def sweep(self, s, frame, env):
+        """The forward loop and its record (module docstring)."""
+        carried = sorted((stores(s.body) & self.analysis.live_out[("head", id(s))])
+                         | (stores(s.body) & self.analysis.live_out[id(s)]))
+        out = self.carry(frame, env, carried)
+        heads = []
+        for n in carried:
+            entry = env[n]
+            head = self.define(frame, n, env, self.name_kind(n))
+            out.append(syntax.assign(head, syntax.name(entry)))
+            heads.append((head, entry))
+        benv = dict(env)
+        index = self.define(frame, s.target.id, benv, active=False)
+        body, records, local = [], [], {index, *(h for h, _ in heads)}
+        for stmt in s.body:
+            self.current_stmt = stmt
+            fwd, rec = self.simple(stmt, frame, benv)
+            body += self.comment(stmt) + fwd
+            records += rec
+            local |= {benv[n] for n in stores([stmt])}
+        ends = [benv[n] for n in carried]
+        rebind = [syntax.assign(h, syntax.name(e)) for (h, _), e in zip(heads, ends, strict=True)]
+        bounds = _range_args(*(self.rename(a, env) for a in s.iter.args))
+        loop = _Loop(syntax.assign("saved", syntax.list_([])),  # filled in by the adjoint
+                     syntax.for_(index, syntax.call(self.unit.bind("range", range), bounds),
+                                 [*body, *rebind]),
+                     len(body), heads, ends, records, local, bounds)
+        return [*out, loop.saves, loop.node], [(s, ("sweep", loop))]
+
+    def backward_sweep(self, rec, frame):
+        loop = rec[1]
+        # what the loop adds into from before it: accumulators, made where something adds
+        outside = {name for _s, r in loop.records if r[0] == "assign" for name in _loads(r[2])
+                   if name in self.active and name not in loop.local
+                   and self.owner[name] is frame and frame.state[name] == ZERO}
+        was_dense = outside & self.dense
+        for name in outside:
+            frame.state[name] = OWNED
+            self.dense.add(name)
+        active = [(h, e) for h, e in loop.heads if h in self.active]
+        out = [syntax.assign(bar(h), self.zero(h)) for h, _ in active if frame.state[h] == ZERO]
+        body = self.reverse_iteration(loop, frame, active)
+        used = {n.id for n in gast.walk(syntax.module(body)) if isinstance(n, gast.Name)}
+        for name in sorted(outside):
+            if bar(name) in used:
+                out.insert(0, syntax.assign(bar(name), self.zero(name)))
+            else:
+                frame.state[name] = ZERO
+                if name not in was_dense:
+                    self.dense.discard(name)
+        out.append(syntax.for_(*self.saved_values(loop, body), body))
+        for h, entry in active:
+            out += self.contribute(frame, entry, syntax.name(bar(h)))
+        return out
+
+    def reverse_iteration(self, loop, frame, active):
+        """One iteration's adjoint: the adjoints of its last values are the heads' (those of
+        the next iteration's first values), and it leaves the heads' adjoints for the one
+        before."""
+        body = []
+        for (h, _), end in zip(loop.heads, loop.ends, strict=True):
+            if h in self.active:
+                body += self.contribute(frame, end, syntax.name(bar(h)))
+        for h, _ in active:
+            frame.state[h] = ZERO
+        self.last_line = None
+        for stmt, r in reversed(loop.records):
+            self.current_stmt = stmt
+            back = self.backward(r, frame)
+            if back:
+                body += self.comment(stmt, "adjoint of ") + back
+        for h, _ in active:
+            if frame.state[h] == ZERO:
+                body.append(syntax.assign(bar(h), self.zero(h)))
+            frame.state[h] = OWNED
+        return body
+
+    def saved_values(self, loop, body):
+        """Keep, per iteration, the values of the loop that ``body`` reads: one list each,
+        appended to in the forward loop; ``(target, iterable)`` of the reverse loop."""
+        saved = sorted(_loads(body) & loop.local)
+        lists = [self.namer.fresh(f"{v}_saved") for v in saved]
+        if not lists:  # nothing to keep: the placeholder is dropped as dead code
+            loop.saves.targets = [syntax.target(self.namer.fresh("unused"))]
+            return self.namer.fresh("i"), syntax.call(self.unit.bind("range", range),
+                                                      loop.bounds)
+        one = len(lists) == 1
+        loop.saves.targets = [syntax.target(lists[0] if one else lists)]
+        loop.saves.value = syntax.list_([]) if one else syntax.tuple_(
+            [syntax.list_([]) for _ in lists])
+        loop.node.body[loop.n_body:loop.n_body] = [
+            syntax.expr_stmt(syntax.call(syntax.attr(x, "append"), [v]))
+            for x, v in zip(lists, saved, strict=True)]
+        rev = [syntax.call(self.unit.bind("reversed", reversed), [x]) for x in lists]
+        return (saved[0], rev[0]) if one else (saved, syntax.call(self.unit.bind("zip", zip),
+                                                                  rev))
+
+
+class _Loop:
+    """What the adjoint of a swept loop needs from its forward emission."""
+
+    def __init__(self, saves, node, n_body, heads, ends, records, local, bounds):
+        self.saves, self.node, self.n_body = saves, node, n_body
+        self.heads, self.ends, self.records = heads, ends, records
+        self.local, self.bounds = local, bounds
+
+
+def _range_args(start, stop, step):
+    if isinstance(step, gast.Constant) and step.value == 1:
+        if isinstance(start, gast.Constant) and start.value == 0:
+            return [stop]
+        return [start, stop]
+    return [start, stop, step]
+
+
+def _loads(node_or_nodes):
+    nodes = node_or_nodes if isinstance(node_or_nodes, list) else [node_or_nodes]
+    return {n.id for node in nodes for n in gast.walk(node)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
