@@ -7,7 +7,6 @@ per user function and set of active arguments; recursion finds its own entry), a
 answers the questions the cps stage asks about names and functions.
 """
 
-import copy
 import functools
 import inspect
 import os
@@ -140,18 +139,29 @@ class Unit:
         if not self.transformed(fun) or fun in self.inlining:
             return None
         if fun not in self.inline_cache:
-            self.inlining.add(fun)
-            try:
-                source, callee = self.lowered(fun, callee=True)
-                ok = straight_line(callee) and not any(
-                    isinstance(n, gast.Call) and not self.library_call(callee, n)
-                    for n in gast.walk(callee))
-            except (TransformError, TypeError, OSError):
-                ok = False  # the call reports it, when it is differentiated
-            finally:
-                self.inlining.discard(fun)
-            self.inline_cache[fun] = (callee, inspect.signature(fun), source) if ok else None
+            self.inline_cache[fun] = self.straight_callee(fun)
         return self.inline_cache[fun]
+
+    def straight_callee(self, fun):
+        """``(ANF tree, signature, Source)`` of ``fun`` if it is straight-line, else None."""
+        try:
+            source = self.sources.get(fun) or parse(fun)
+        except (TransformError, TypeError, OSError):
+            return None  # the call reports it, when it is differentiated
+        self.sources[fun] = source
+        if any(isinstance(s, COMPOUND) for s in source.tree.body):
+            return None  # seen without lowering it
+        self.inlining.add(fun)
+        try:
+            source, callee = self.lowered(fun, callee=True)
+            ok = straight_line(callee) and not any(
+                isinstance(n, gast.Call) and not self.library_call(callee, n)
+                for n in gast.walk(callee))
+        except (TransformError, TypeError, OSError):
+            ok = False
+        finally:
+            self.inlining.discard(fun)
+        return (callee, inspect.signature(fun), source) if ok else None
 
     def library_call(self, fndef, call):
         """Whether ``call`` (in ``fndef``) calls a function with a gradient rule, a builtin
@@ -370,6 +380,9 @@ class _ModuleCallee:
         return self.unit.request(self.fn, tuple(mask), tuple(kinds), patterns, threaded), None
 
 
+COMPOUND = (gast.If, gast.For, gast.While, gast.With, gast.Try, gast.FunctionDef)
+
+
 def _variadic(fn):
     """Whether ``fn`` has ``*args`` or ``**kwargs``."""
     return bool(fn.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
@@ -377,7 +390,7 @@ def _variadic(fn):
 
 def _returning(fndef, name):
     """A copy of ``fndef`` whose every ``return`` (and its end) returns ``name``."""
-    fndef = copy.deepcopy(fndef)
+    fndef = syntax.copy_node(fndef)
     stack = list(fndef.body)
     while stack:
         node = stack.pop()

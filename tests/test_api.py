@@ -153,6 +153,30 @@ def test_a_loop_without_calls_or_jumps_is_a_reverse_sweep():
     cpsgrad.check_grads(rnn, x, W)
 
 
+def test_a_sweep_keeps_only_what_changes_per_iteration():
+    def step(h, W, scale):  # inlined: its parameters become copies inside the loop
+        return np.tanh(W @ h) * scale
+
+    def f(x, W):
+        h, total = x, 0.0
+        for _ in range(4):
+            n = x.shape[0]
+            h = step(h, W, -1.5)
+            y = h
+            total = total + np.sum(y * h) / n
+        return total
+
+    g = cpsgrad.grad(f, wrt=(0, 1))
+    x, W = np.linspace(-0.5, 0.7, 3), np.eye(3) * 0.9 + 0.05
+    g(x, W)
+    src = cpsgrad.show_source(g, x, W)
+    saved = {line.split(".append")[0].strip() for line in src.splitlines() if ".append(" in line}
+    assert saved, src
+    # W, the constant -1.5, x.shape[0] and the copy y = h are not kept per iteration
+    assert not {"W1_saved", "scale_saved", "n_saved", "y_saved"} & saved, saved
+    cpsgrad.check_grads(f, x, W)
+
+
 def test_check_grads_catches_a_wrong_rule():
     def mysq(x):
         return x * x

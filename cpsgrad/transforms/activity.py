@@ -127,8 +127,11 @@ def later_stores(fndef):
     out = {}
 
     def walk(stmts, after):
-        for i, s in enumerate(stmts):
-            rest = stores(stmts[i + 1:]) | after
+        rests, rest = [], frozenset(after)
+        for s in reversed(stmts):  # each statement's tree is walked once
+            rests.append(rest)
+            rest = rest | stores([s])
+        for s, rest in zip(stmts, reversed(rests), strict=True):
             out[id(s)] = rest
             if isinstance(s, gast.If):
                 walk(s.body, rest)

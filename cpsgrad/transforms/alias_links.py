@@ -50,6 +50,7 @@ class Links:
         self.resolve, self.locals, self.numeric = resolve, locals_, numeric
         self.containers = _containers(fndef)
         self.sees, self.origin, self.created, self.reads, self.places = {}, {}, {}, {}, {}
+        self._key_names = {}  # id(key node) -> names it reads
         self.literals = {}  # a container built by a literal -> {constant key: item name}
         self.creators = {}  # link -> ids of the statements that make it
         self.closures = {}  # a nested def's name -> the local names it reads
@@ -262,12 +263,19 @@ class Links:
                 sure = {e for e in sure if t.id not in e}
                 dirty = {e for e in dirty if t.id not in e} | {
                     e for e, (_s, key) in self.places.items()
-                    if e in alive and isinstance(key, gast.AST) and t.id in names(key)}
+                    if e in alive and isinstance(key, gast.AST) and t.id in self.names_of(key)}
             else:  # b[k] = v, b.a = v, b = append(b, v): b's slots changed
                 written = t.id if isinstance(t, gast.Name) else t.value.id
                 dirty = dirty | {e for e in self.places if e[1] == written and e in alive}
         new = self.created.get(id(s), set())
         return frozenset(alive | new), frozenset(dirty), frozenset(sure | new)
+
+    def names_of(self, key):
+        """``names(key)`` for a place's key, walked once (the fixpoints ask again)."""
+        out = self._key_names.get(id(key))
+        if out is None:
+            out = self._key_names[id(key)] = names(key)
+        return out
 
     def observers(self, x, at, stop=frozenset(), mode=SHARE):
         """Every name that can see a write through ``x`` at statement ``at`` (a write into

@@ -4,7 +4,6 @@ A mixin of ``cps._Cps`` (split out to keep each module readable): ``simple`` emi
 forward statement and returns a record; ``backward`` turns a record into adjoint code.
 """
 
-import copy
 
 import gast
 
@@ -139,7 +138,7 @@ class Statements:
         if defaults is None:  # evaluated when the def runs (a refreshed copy keeps them)
             defaults = [syntax.name(env[d.id]) if isinstance(d, gast.Name) and d.id in env
                         else d for d in s.args.defaults]
-        fwd.args.defaults = [copy.deepcopy(d) for d in defaults]
+        fwd.args.defaults = [syntax.copy_node(d) for d in defaults]
         self.local_fns[own] = LocalCallee(s, name, aframe, captured, defaults)
         adj = inner.function(s, name, set(params), ["any"] * len(params), frame, env,
                              frame=aframe)

@@ -33,6 +33,8 @@ from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
 from cpsgrad.transforms.statements import OWNED, ZERO
 
+SHAPE_ATTRS = ("shape", "ndim", "size")
+
 
 class Sweep:
     def sweepable(self, s):
@@ -149,7 +151,10 @@ class Sweep:
     def saved_values(self, loop, body):
         """Keep, per iteration, the values of the loop that ``body`` reads: one list each,
         appended to in the forward loop; ``(target, iterable)`` of the reverse loop."""
-        saved = sorted(_loads(body) & loop.local)
+        saved = _loads(body) & (loop.local - _invariant(loop))
+        copies = [(n, src) for n, src in _copies(loop) if n in saved and src in saved]
+        saved = sorted(saved - {n for n, _ in copies})  # a copy of a kept value: re-bound
+        body[:0] = [syntax.assign(n, syntax.name(src)) for n, src in copies]
         lists = [self.namer.fresh(f"{v}_saved") for v in saved]
         if not lists:  # nothing to keep: the placeholder is dropped as dead code
             loop.saves.targets = [syntax.target(self.namer.fresh("unused"))]
@@ -174,6 +179,45 @@ class _Loop:
         self.saves, self.node, self.n_body = saves, node, n_body
         self.heads, self.ends, self.records = heads, ends, records
         self.local, self.bounds = local, bounds
+
+
+def _invariant(loop):
+    """The loop's names that hold the same value in every iteration: constants, copies of
+    names from before the loop, and their shapes. They still hold it after the forward loop,
+    in the frame the reverse sweep runs in, so they are not kept per iteration."""
+    same, shapes = set(), set()
+    for stmt in loop.node.body[:loop.n_body]:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        v, name = stmt.value, stmt.targets[0].id
+        if isinstance(v, gast.UnaryOp):
+            v = v.operand  # -1
+        if isinstance(v, gast.Constant) or _fixed(v, same, loop.local):
+            same.add(name)
+        elif isinstance(v, gast.Attribute) and v.attr in SHAPE_ATTRS \
+                and _fixed(v.value, same, loop.local):
+            same.add(name)
+            shapes.add(name)
+        elif isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
+                and v.value.id in shapes and isinstance(v.slice, gast.Constant):
+            same.add(name)
+    return same
+
+
+def _copies(loop):
+    """``(name, source)`` for the loop's ``name = source`` between two of its own values."""
+    defined, out = set(), []
+    for stmt in loop.node.body[:loop.n_body]:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, v = stmt.targets[0].id, stmt.value
+            if isinstance(v, gast.Name) and v.id in defined:
+                out.append((name, v.id))
+            defined.add(name)
+    return out
+
+
+def _fixed(e, same, local):
+    return isinstance(e, gast.Name) and (e.id in same or e.id not in local)
 
 
 def _range_args(start, stop, step):
