@@ -27,6 +27,7 @@ import dataclasses
 import functools
 import inspect
 import types
+import weakref
 
 import numpy as np
 
@@ -36,7 +37,8 @@ from cpsgrad.rules.python import BUILTIN_METHODS, as_adjoint_of
 from cpsgrad.rules.registry import default_registry
 
 MAX_CACHED = 256
-_built = {}  # (function, active parameters, kinds, returns self) -> emitted adjoint
+_built = {}  # (function, active parameters, kinds, patterns, returns self) -> emitted adjoint
+_variants = weakref.WeakKeyDictionary()  # function -> the shape patterns built for it
 
 
 def call_function(f, args, kwargs, k, wrt, slots=None, double=None):
@@ -238,11 +240,18 @@ def _transformed(f, args, kwargs, k, wrt, returns_self=False):
         active = (True, *active[1:])
     kinds = tuple(pipeline.arg_kind(v) if a else "any" for v, a in zip(values, active,
                                                                         strict=True))
-    key = (f, active, kinds, returns_self)
+    patterns = tuple(map(pipeline.pattern_of, values))  # shapes, as for the function called
+    key = (f, active, kinds, patterns, returns_self)
+    if key not in _built:
+        seen = _variants.setdefault(f, set())
+        if patterns not in seen and len(seen) >= pipeline.MAX_SPECIALISED:
+            key = (f, active, kinds, (None,) * len(values), returns_self)  # any shape
+        else:
+            seen.add(patterns)
     if key not in _built:
         if len(_built) >= MAX_CACHED:
             _built.pop(next(iter(_built)))
-        _built[key] = pipeline.build(f, active, kinds, callee=True,
+        _built[key] = pipeline.build(f, active, kinds, patterns=key[3], callee=True,
                                     returns_self=returns_self).function
     grads = _built[key](*values, k)
     n = sum(active)

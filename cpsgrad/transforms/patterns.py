@@ -2,11 +2,14 @@
 
 A *pattern* is a tuple with one entry per axis, ``1`` (length one), ``"n"`` (any other length)
 or ``"?"`` (unknown), so ``()`` is a float. ``Int`` is an integer scalar; ``Shape(dims)`` is an
-array's ``.shape``; ``Tree`` is a dict or tuple of patterns; ``None`` is unknown.
+array's ``.shape``; ``Tree`` is a dict, tuple or object (its attributes) of patterns; ``None``
+is unknown.
 ``pattern_of(value)`` is the pattern of a runtime value; ``join`` merges the patterns a name
 has on two paths; ``broadcast``, ``reduce_`` and ``matmul`` give the patterns of results.
 """
 
+import functools
+import types
 from typing import NamedTuple
 
 import numpy as np
@@ -27,7 +30,7 @@ class Shape(NamedTuple):
 
 
 class Tree(NamedTuple):
-    kind: str  # "dict" or "tuple"
+    kind: str  # "dict", "tuple" or "object"
     items: tuple  # ((key, pattern), ...)
 
     def get(self, key):
@@ -46,6 +49,10 @@ def dims(p):
 
 def pattern_of(value, depth=1):
     """The pattern of a runtime value (an argument the adjoint is specialised for)."""
+    if type(value) is np.ndarray:  # the common case first: this runs at every dispatched call
+        if value.dtype.kind not in "iuf":
+            return None
+        return _array_pattern(value.shape)
     if isinstance(value, (bool, np.bool_)):
         return None
     if isinstance(value, (int, np.integer)):
@@ -53,11 +60,37 @@ def pattern_of(value, depth=1):
     if isinstance(value, (float, np.floating)):
         return ()
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
-        return tuple(ONE if n == 1 else MANY for n in value.shape)
+        return _array_pattern(value.shape)
     if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
             and all(isinstance(k, str) for k in value):
         return Tree("dict", tuple((k, pattern_of(v, depth - 1)) for k, v in value.items()))
+    if depth > 0 and _plain_object(value):
+        cls = type(value)
+        return Tree("object", tuple((k, pattern_of(v, depth - 1))
+                                    for k, v in vars(value).items()
+                                    if not _data_descriptor(getattr(cls, k, None))))
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _array_pattern(shape):
+    return tuple(ONE if n == 1 else MANY for n in shape)
+
+
+def _plain_object(value):
+    """An instance of a user class whose attributes are its ``__dict__`` (``obj.w``)."""
+    cls = type(value)
+    return (isinstance(getattr(value, "__dict__", None), dict)
+            and len(value.__dict__) <= MAX_KEYS
+            and cls.__getattribute__ is object.__getattribute__
+            and not isinstance(value, (type, types.ModuleType, types.FunctionType,
+                                       types.MethodType, functools.partial, np.ndarray))
+            and all(isinstance(k, str) for k in value.__dict__))
+
+
+def _data_descriptor(attr):
+    """A property or slot of the class: it, not the instance's dict, answers ``obj.name``."""
+    return hasattr(type(attr), "__set__") or hasattr(type(attr), "__delete__")
 
 
 def join(a, b):

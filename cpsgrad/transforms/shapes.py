@@ -10,7 +10,8 @@ Anything not understood is ``None``, and an ``unbroadcast`` is only dropped wher
 are fully known to match: a missed fact costs a function call, a wrong one a wrong gradient.
 A call that is given a dict forgets every dict's pattern (it may change it), unless it is a
 module-level function called with active arguments: those are transformed, and ``fence``
-refuses callees that change their arguments.
+refuses callees that change their arguments. An object's pattern (its attributes) is
+forgotten at any call given the object or one of its methods, and at any attribute write.
 """
 
 import gast
@@ -102,10 +103,13 @@ class _Shapes:
             for n in gast.walk(target):
                 if isinstance(n, gast.Name):
                     env[n.id] = None
-            return _forget_trees(env) if isinstance(target, gast.Subscript) else env
+            return _forget_trees(env) if isinstance(target, (gast.Subscript, gast.Attribute)) \
+                else env
         pattern = self.expr(rhs, env, s)
         if isinstance(rhs, gast.Call):
             self.facts.record_call(s, env)
+            if _passes_object(rhs, env):  # any call given an object may change its attributes
+                env = _forget_trees(env)
             user, returned = self.user_call(rhs, env)
             if user:
                 pattern = returned
@@ -169,7 +173,10 @@ class _Shapes:
             return Tree("dict", tuple((k.value, self.expr(v, env))
                                       for k, v in zip(e.keys, e.values, strict=True)))
         if isinstance(e, gast.Attribute):
-            p = dims(self.expr(e.value, env))
+            p = self.expr(e.value, env)
+            if isinstance(p, Tree):
+                return p.get(e.attr) if p.kind == "object" else None
+            p = dims(p)
             if p is None:
                 return None
             return {"shape": Shape(p), "T": p[::-1], "ndim": INT, "size": INT}.get(e.attr)
@@ -204,7 +211,7 @@ class _Shapes:
     def subscript(self, p, index, env):
         if isinstance(p, Tree):
             key = index.value if isinstance(index, gast.Constant) else None
-            return p.get(key)
+            return p.get(key) if p.kind != "object" else None
         if isinstance(p, Shape):
             k = index.value if isinstance(index, gast.Constant) else None
             if isinstance(k, int) and -len(p.dims) <= k < len(p.dims):
@@ -273,6 +280,18 @@ def _passes_tree(call, env):
     values = [call.func, *call.args, *(kw.value for kw in call.keywords)]
     return any(not isinstance(v, (gast.Name, gast.Constant)) or isinstance(env.get(v.id), Tree)
                for v in values if not isinstance(v, gast.Constant))
+
+
+def _passes_object(call, env):
+    values = [call.func, *call.args, *(kw.value for kw in call.keywords)]
+    for value in values:
+        v = value
+        while isinstance(v, (gast.Attribute, gast.Subscript)):
+            v = v.value
+        p = env.get(v.id) if isinstance(v, gast.Name) else None
+        if isinstance(p, Tree) and p.kind == "object":
+            return True
+    return False
 
 
 def _forget_trees(env):
