@@ -20,7 +20,7 @@ from cpsgrad.errors import TransformError, located
 from cpsgrad.naming import Namespace, Versions, bar
 from cpsgrad.parse import parse
 from cpsgrad.rules.registry import default_registry
-from cpsgrad.transforms.activity import activity
+from cpsgrad.transforms.activity import activity, stores
 from cpsgrad.transforms.aliases import aliases
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
@@ -29,6 +29,7 @@ from cpsgrad.transforms.inline import inline, straight_line
 from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
 from cpsgrad.transforms.patterns import pattern_of
+from cpsgrad.transforms.receivers import method_call, unchanged
 from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
@@ -94,7 +95,8 @@ class Unit:
         key = (fn, active, kinds, patterns, threaded, returns_self)
         if key in self.cache:
             return self.cache[key]
-        source, tree = self.lowered(fn, self.callee or bool(self.cache), returns_self, kinds)
+        source, tree = self.lowered(fn, self.callee or bool(self.cache), returns_self, kinds,
+                                    patterns)
         name = self.module_names.version(f"{source.name}_adjoint")
         self.cache[key] = name
         self.param_kinds[id(tree)] = kinds
@@ -112,17 +114,26 @@ class Unit:
         self.stages[source.name]["cps"] = adj
         return name
 
-    def lowered(self, fn, callee, returns_self=False, kinds=()):
+    def lowered(self, fn, callee, returns_self=False, kinds=(), patterns=()):
         """``fn``'s parsed source (parsed once) and a fresh ANF tree of it, past the fence;
         ``returns_self``: every ``return`` returns the first parameter (an ``__init__``);
-        ``kinds``: which parameters are numbers or arrays."""
+        ``kinds``: which parameters are numbers or arrays; ``patterns``: their shape
+        patterns, through which methods of the objects passed in are inlined."""
         source = self.sources.get(fn) or parse(fn)
         self.sources[fn] = source
         owned = [a.id for a in source.tree.args.args[:1]] if returns_self else []
         fence(source, callee, owned)
         tree = anf(_returning(source.tree, owned[0]) if owned else source.tree, Versions())
         self.by_tree[id(tree)] = source
-        tree = inline(tree, lambda call: self.inlinable(tree, call), source)
+        params, rebound = [a.id for a in tree.args.args], stores(tree.body)
+        receivers = {p: q for p, q in zip(params, patterns, strict=False)
+                     if p not in rebound and not _variadic(fn)}
+        by_pattern = []
+        tree = inline(tree, lambda call: self.inlinable(tree, call, receivers, by_pattern),
+                      source)
+        self.locals_cache.pop(id(tree), None)  # inlining made new locals
+        if by_pattern and not unchanged(tree, self.library_call, self.resolve_source):
+            return self.lowered(fn, callee, returns_self, kinds)  # an object may change
         self.param_kinds[id(tree)] = kinds
         tree = aliases(tree, lambda func: self.resolve_source(tree, func),
                        lambda stmt, message: _raise(self.error(tree, stmt, message)),
@@ -132,17 +143,26 @@ class Unit:
         self.by_tree[id(tree)] = source
         return source, tree
 
-    def inlinable(self, tree, call):
-        """``(ANF tree, signature, Source)`` of the callee of ``call`` when its body is
-        straight-line and calls only functions with rules (``transforms.inline``)."""
-        fun = self.resolve_source(tree, call.func)
+    def inlinable(self, tree, call, receivers=None, by_pattern=None):
+        """``(ANF tree, signature, Source, receiver)`` of the callee of ``call`` when its body
+        is straight-line and calls only functions with rules (``transforms.inline``); the
+        receiver is the node of ``self`` for a method found through ``receivers``."""
+        fun, receiver, pattern = self.resolve_source(tree, call.func), None, None
+        if fun is None and receivers:
+            fun, receiver, pattern = method_call(call, receivers) or (None, None, None)
         if not self.transformed(fun) or fun in self.inlining:
             return None
-        if fun not in self.inline_cache:
-            self.inline_cache[fun] = self.straight_callee(fun)
-        return self.inline_cache[fun]
+        key = (fun, pattern)  # a method's own method calls are inlined through its self
+        if key not in self.inline_cache:
+            self.inline_cache[key] = self.straight_callee(fun, () if pattern is None
+                                                          else (pattern,))
+        if self.inline_cache[key] is None:
+            return None
+        if receiver is not None:
+            by_pattern.append(call)
+        return (*self.inline_cache[key], receiver)
 
-    def straight_callee(self, fun):
+    def straight_callee(self, fun, patterns=()):
         """``(ANF tree, signature, Source)`` of ``fun`` if it is straight-line, else None."""
         try:
             source = self.sources.get(fun) or parse(fun)
@@ -153,7 +173,7 @@ class Unit:
             return None  # seen without lowering it
         self.inlining.add(fun)
         try:
-            source, callee = self.lowered(fun, callee=True)
+            source, callee = self.lowered(fun, callee=True, patterns=patterns)
             ok = straight_line(callee) and not any(
                 isinstance(n, gast.Call) and not self.library_call(callee, n)
                 for n in gast.walk(callee))

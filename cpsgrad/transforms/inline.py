@@ -8,10 +8,12 @@ runs the helper's adjoint as a plain reverse sweep: no continuation, no frame, n
 accumulators per call. Control flow and calls of other user functions keep their
 continuations, so the CPS shape stays where it does work.
 
-``callee_of(call)`` gives ``(the callee's ANF tree, its signature, its Source)`` for a call
-that may be inlined, else None. Inlined statements carry ``origin`` (the callee's Source),
-so comments and errors name the helper's own lines; the callee's global names are bound in
-``source.bound`` where the caller's module means something else by them.
+``callee_of(call)`` gives ``(the callee's ANF tree, its signature, its Source, receiver)`` for
+a call that may be inlined, else None; ``receiver`` is the node of a method's ``self``
+(``self.cell`` in ``self.cell(x)``, found by ``transforms.receivers``) or None. Inlined
+statements carry ``origin`` (the callee's Source), so comments and errors name the helper's
+own lines; the callee's global names are bound in ``source.bound`` where the caller's module
+means something else by them.
 """
 
 import gast
@@ -61,10 +63,10 @@ class _Inline:
         found = self.callee_of(call)
         if found is None:
             return [s]
-        tree, signature, origin = found
+        tree, signature, origin, receiver = found
+        args = s.value.args if receiver is None else [receiver, *s.value.args]
         try:
-            bound = signature.bind(*s.value.args,
-                                   **{kw.arg: kw.value for kw in s.value.keywords})
+            bound = signature.bind(*args, **{kw.arg: kw.value for kw in s.value.keywords})
         except TypeError:
             return [s]  # the call itself raises: leave it to raise
         return self.expand(s, tree, signature, bound, origin)

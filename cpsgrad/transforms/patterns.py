@@ -32,6 +32,7 @@ class Shape(NamedTuple):
 class Tree(NamedTuple):
     kind: str  # "dict", "tuple" or "object"
     items: tuple  # ((key, pattern), ...)
+    cls: object = None  # an object's class
 
     def get(self, key):
         return dict(self.items).get(key)
@@ -47,8 +48,10 @@ def dims(p):
     return p if isinstance(p, tuple) and not isinstance(p, (Shape, Tree)) else None
 
 
-def pattern_of(value, depth=1):
-    """The pattern of a runtime value (an argument the adjoint is specialised for)."""
+def pattern_of(value, depth=1, objects=2):
+    """The pattern of a runtime value (an argument the adjoint is specialised for): a dict's
+    items ``depth`` levels down; an object's class and attributes, ``objects`` levels down
+    through objects held as attributes (``model.cell.W``)."""
     if type(value) is np.ndarray:  # the common case first: this runs at every dispatched call
         if value.dtype.kind not in "iuf":
             return None
@@ -63,12 +66,12 @@ def pattern_of(value, depth=1):
         return _array_pattern(value.shape)
     if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
             and all(isinstance(k, str) for k in value):
-        return Tree("dict", tuple((k, pattern_of(v, depth - 1)) for k, v in value.items()))
-    if depth > 0 and _plain_object(value):
+        return Tree("dict", tuple((k, pattern_of(v, depth - 1, 0)) for k, v in value.items()))
+    if objects > 0 and _plain_object(value):
         cls = type(value)
-        return Tree("object", tuple((k, pattern_of(v, depth - 1))
+        return Tree("object", tuple((k, pattern_of(v, 1, objects - 1))
                                     for k, v in vars(value).items()
-                                    if not _data_descriptor(getattr(cls, k, None))))
+                                    if not _data_descriptor(getattr(cls, k, None))), cls)
     return None
 
 

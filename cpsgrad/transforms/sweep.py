@@ -31,6 +31,7 @@ import gast
 from cpsgrad import syntax
 from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
+from cpsgrad.transforms.receivers import CHANGES_OBJECTS
 from cpsgrad.transforms.statements import OWNED, ZERO
 
 SHAPE_ATTRS = ("shape", "ndim", "size")
@@ -148,10 +149,22 @@ class Sweep:
             frame.state[h] = OWNED
         return body
 
+    def objects_kept(self, loop):
+        """Whether no statement of the loop can set an attribute (``setattr``, ``__dict__``):
+        then ``obj.w`` of an ``obj`` from before the loop is the same in every iteration."""
+        for n in gast.walk(syntax.module(loop.node.body[:loop.n_body])):
+            if isinstance(n, gast.Attribute) and n.attr == "__dict__":
+                return False
+            if isinstance(n, gast.Call):
+                fun = self.unit.resolve_emitted(n.func)
+                if fun is None or any(fun is f for f in CHANGES_OBJECTS):
+                    return False
+        return True
+
     def saved_values(self, loop, body):
         """Keep, per iteration, the values of the loop that ``body`` reads: one list each,
         appended to in the forward loop; ``(target, iterable)`` of the reverse loop."""
-        saved = _loads(body) & (loop.local - _invariant(loop))
+        saved = _loads(body) & (loop.local - _invariant(loop, self.objects_kept(loop)))
         copies = [(n, src) for n, src in _copies(loop) if n in saved and src in saved]
         saved = sorted(saved - {n for n, _ in copies})  # a copy of a kept value: re-bound
         body[:0] = [syntax.assign(n, syntax.name(src)) for n, src in copies]
@@ -181,10 +194,11 @@ class _Loop:
         self.local, self.bounds = local, bounds
 
 
-def _invariant(loop):
+def _invariant(loop, objects_kept):
     """The loop's names that hold the same value in every iteration: constants, copies of
-    names from before the loop, and their shapes. They still hold it after the forward loop,
-    in the frame the reverse sweep runs in, so they are not kept per iteration."""
+    names from before the loop, their shapes and, where ``objects_kept``, their attributes.
+    They still hold it after the forward loop, in the frame the reverse sweep runs in, so
+    they are not kept per iteration."""
     same, shapes = set(), set()
     for stmt in loop.node.body[:loop.n_body]:
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
@@ -194,10 +208,11 @@ def _invariant(loop):
             v = v.operand  # -1
         if isinstance(v, gast.Constant) or _fixed(v, same, loop.local):
             same.add(name)
-        elif isinstance(v, gast.Attribute) and v.attr in SHAPE_ATTRS \
+        elif isinstance(v, gast.Attribute) and (v.attr in SHAPE_ATTRS or objects_kept) \
                 and _fixed(v.value, same, loop.local):
             same.add(name)
-            shapes.add(name)
+            if v.attr in SHAPE_ATTRS:
+                shapes.add(name)
         elif isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
                 and v.value.id in shapes and isinstance(v.slice, gast.Constant):
             same.add(name)

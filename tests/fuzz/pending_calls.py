@@ -35,7 +35,25 @@ def user_class(w):
     obj = b.fresh("layer")
     w.emit(f"{obj} = {name}({w.expr(weight.shape)})")
     method = obj if dunder else f"{obj}.apply"
+    if b.on("class.nested") and b.chance(0.5):
+        method = _holder(w, obj, method.replace(obj, "self.layer"), arg, out)
     w.new("t", out, f"{method}({w.expr(arg.shape)})")
+
+
+def _holder(w, layer, call, arg, out):
+    """A model holding ``layer`` and a scale; its method calls the layer (``self.layer(v)``,
+    ``self.layer.apply(v)``) and its own helper method. Returns the method to call."""
+    b = w.b
+    name, scale = b.fresh("Model"), Arr(shapes(w))
+    inner = _method_expr(b, {"h": out, "self.scale": scale}, out.shape)
+    b.modules.append("\n".join([
+        f"class {name}:", "    def __init__(self, layer, scale):", "        self.layer = layer",
+        "        self.scale = scale", "", "    def head(self, h):", f"        return {inner}",
+        "", "    def forward(self, v):", f"        return self.head({call}(v))"]))
+    b.use("class.nested")
+    model = b.fresh("model")
+    w.emit(f"{model} = {name}({layer}, {w.expr(scale.shape)})")
+    return f"{model}.forward"
 
 
 def record_class(w):

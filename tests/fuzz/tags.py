@@ -78,6 +78,7 @@ SUPPORTED = {
     "class.method": "a method of a user class reading self.W",
     "class.call": "an object with __call__",
     "class.local": "an object built inside the function",
+    "class.nested": "a model object holding a layer object; its method calls the layer's",
     "class.dataclass": "a @dataclass holding parameters",
     "class.namedtuple": "namedtuple fields",
     "closure.dict": "closures stored in a dict",
