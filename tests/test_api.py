@@ -177,6 +177,26 @@ def test_a_sweep_keeps_only_what_changes_per_iteration():
     cpsgrad.check_grads(f, x, W)
 
 
+def test_a_helpers_tuple_result_is_unpacked_without_a_tuple_adjoint():
+    def cell(x, h):
+        h = np.tanh(x + h)
+        return h, h * 2.0
+
+    def f(x):
+        h, g = cell(x, x * 0.5)
+        pair = h, g
+        h = h * 3.0  # re-bound after the tuple: pair[0] is still the old h
+        return np.sum(pair[0] * h + g)
+
+    g = cpsgrad.grad(f)
+    x = np.array([0.3, -0.2])
+    g(x)
+    src = cpsgrad.show_source(g, x)
+    assert src.count("item_bar(") == 1, src  # pair's only: cell's result is not a tuple
+    assert "h = h2\n" in src and "g = t7\n" in src, src
+    cpsgrad.check_grads(f, x)
+
+
 def test_check_grads_catches_a_wrong_rule():
     def mysq(x):
         return x * x

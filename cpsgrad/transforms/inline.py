@@ -47,7 +47,7 @@ class _Inline:
         for field in ("body", "orelse"):
             stmts = getattr(node, field, None)
             if isinstance(stmts, list):
-                setattr(node, field, [new for s in stmts for new in self.stmt(s)])
+                setattr(node, field, _forward_tuples([new for s in stmts for new in self.stmt(s)]))
 
     def stmt(self, s):
         if isinstance(s, (gast.If, gast.For, gast.While, gast.FunctionDef)):
@@ -108,6 +108,37 @@ class _Inline:
             self.source.bound[fresh] = obj
             out[name] = fresh
         return out
+
+
+def _forward_tuples(stmts):
+    """``t = a, b; ...; x = t[0]`` -> ``x = a`` while neither ``t`` nor ``a`` is re-bound in
+    between (a helper's ``return h, c`` unpacked by its caller): the same object, and no
+    tuple for the adjoint to build and take apart."""
+    tuples = {}  # name -> its elements (Names and Constants)
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            v = s.value
+            if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
+                    and v.value.id in tuples and isinstance(v.slice, gast.Constant) \
+                    and type(v.slice.value) is int \
+                    and -len(tuples[v.value.id]) <= v.slice.value < len(tuples[v.value.id]):
+                s.value = syntax.copy_node(tuples[v.value.id][v.slice.value])
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            tuples = {}  # (a nested block: start afresh after it)
+        stored = {s.name} if isinstance(s, gast.FunctionDef) else {  # (fence refuses nonlocal)
+            n.id for n in gast.walk(s) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
+        tuples = {t: elts for t, elts in tuples.items() if t not in stored and not any(
+            isinstance(e, gast.Name) and e.id in stored for e in elts)}
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            v, name = s.value, s.targets[0].id
+            if isinstance(v, gast.Tuple) and all(isinstance(e, (gast.Name, gast.Constant))
+                                                 and name != getattr(e, "id", None)
+                                                 for e in v.elts):
+                tuples[name] = v.elts
+            elif isinstance(v, gast.Name) and v.id in tuples:
+                tuples[name] = tuples[v.id]
+    return stmts
 
 
 def _locals(fndef):
