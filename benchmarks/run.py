@@ -208,7 +208,7 @@ def build_columns(name, params, data, fw):
             elif base == "tree_lstm":
                 tree = data[0]
                 jitted = jax.jit(jax.value_and_grad(lambda p: jfn(p, tree)))
-                note("jax.jit / tree_lstm: the tree is closed over, so XLA compiles one "
+                note(f"jax.jit / {name}: the tree is closed over, so XLA compiles one "
                      "unrolled program for this single tree (a new tree shape would recompile)")
                 jit_args = ()
             else:
