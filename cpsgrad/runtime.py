@@ -15,6 +15,7 @@ import types
 import numpy as np
 
 from cpsgrad.errors import TransformError
+from cpsgrad.outer import plain
 
 TREES = (dict, list, tuple)
 
@@ -141,6 +142,7 @@ def add(a, b):
 def unbox(g, like):
     """Materialize a symbolic zero: ``g``, or zeros shaped like ``like`` when ``g`` is None
     (an object's zero adjoint is an empty dict of attribute adjoints)."""
+    g = plain(g)
     if g is None:
         return {} if is_object(like) else zeros_like(like)
     if isinstance(g, RowSparse):
@@ -235,6 +237,7 @@ _BASIC_INDEX = {slice, int, type(None), type(Ellipsis)}
 
 def add_item(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (``acc`` is owned by the caller); returns ``acc``."""
+    acc, g = plain(acc), plain(g)
     if g is None:
         return acc
     if isinstance(g, BoundBar):
@@ -275,6 +278,7 @@ class Owned(dict):
 
     def add_leaf(self, key, g, g_owner):
         """Add ``g`` (a leaf of ``g_owner``, which is dead after this) into ``self[key]``."""
+        g = plain(g)
         cur = self.get(key)
         if cur is None:
             self[key] = g
@@ -316,6 +320,7 @@ def accumulate(acc, g):
 def item_bar(x, idx, g):
     """A fresh adjoint of ``x`` that is ``g`` at ``x[idx]`` (or at attribute ``idx`` of an
     object) and zero elsewhere."""
+    g = plain(g)
     if isinstance(g, BoundBar):
         return g.g
     if is_object(x):

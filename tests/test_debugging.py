@@ -178,7 +178,7 @@ def test_pdb_recipe_of_the_docs_stops_inside_the_emitted_file(tmp_path):
     child.expect(r"Breakpoint 1 at .*\n")
     child.expect(r"\(Pdb\) ")
     child.sendline("continue")
-    child.expect(r"W_bar \+=")
+    child.expect(r"W_bar = add_outer")
     child.expect(r"\(Pdb\) ")
     child.sendline("p t0_bar.shape, h1.shape, W_bar.shape")
     child.expect(r"\(\(3,\), \(3,\), \(3, 3\)\)")

@@ -140,7 +140,7 @@ def test_matmul_adjoints_are_inlined_when_ranks_are_known():
     source = cpsgrad.show_source(cpsgrad.grad(matmul_forms, wrt=(0, 1, 2)), np.zeros((3, 4)),
                                  np.zeros(4), np.zeros(3))
     assert "matmul_vjp" not in source
-    assert ".T @ " in source and "np.outer(" in source
+    assert ".T @ " in source and ("np.outer(" in source or "add_outer(" in source)
     source = cpsgrad.show_source(cpsgrad.grad(batched_matmul, wrt=(0, 1)), np.zeros((2, 3, 4)),
                                  np.zeros((4, 2)))
     assert "matmul_vjp" in source  # a batch of matrices: the general rule

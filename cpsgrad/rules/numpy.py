@@ -21,6 +21,7 @@ import string
 
 import numpy as np
 
+from cpsgrad.outer import OuterSum
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
 from cpsgrad.runtime import unbroadcast
 
@@ -32,6 +33,7 @@ DEG = math.pi / 180.0
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 LETTERS = string.ascii_letters
 SPECTRAL = 2  # ``ord`` of the 2-norm / largest singular value
+MATRIX = 2  # dimensions of a matrix
 
 
 # ===================================================================================
@@ -286,6 +288,30 @@ def dot_vjp_x(g, x, y):
     if yd == 1:
         return np.tensordot(g, y, 0) if xd == 1 else np.multiply.outer(g, y)
     return cast_like(np.tensordot(g, np.swapaxes(y, -1, -2), yd - 1), x)
+
+
+def add_dot_vjp_x(acc, g, x, y):
+    """``acc += dot_vjp_x(g, x, y)``, a rank-one update kept as its factors where it is one
+    (``add_outer``)."""
+    if np.ndim(x) == MATRIX and np.ndim(y) == 1:
+        return add_outer(acc, g, y)
+    acc += dot_vjp_x(g, x, y)
+    return acc
+
+
+def add_outer(acc, g, y):
+    """``acc += np.outer(g, y)``; for vectors ``g`` and ``y`` and a float matrix accumulator,
+    the update is kept as its factors, added in by one matrix product when ``acc`` is read
+    (``cpsgrad.outer``)."""
+    a = acc.dense if type(acc) is OuterSum else acc
+    if type(a) is np.ndarray and a.ndim == MATRIX and a.dtype.kind == "f" \
+            and np.ndim(g) == 1 and np.ndim(y) == 1 and a.shape == (np.size(g), np.size(y)) \
+            and np.result_type(g, y).kind == "f":
+        acc = acc if type(acc) is OuterSum else OuterSum(acc)
+        acc.add_outer(g, y)
+        return acc
+    acc += np.outer(g, y)
+    return acc
 
 
 def dot_vjp_y(g, x, y):

@@ -15,9 +15,11 @@ every value has its own name (SSA), so each frame keeps the values its adjoint n
 """
 
 import gast
+import numpy as np
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
+from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import escapes, free_names, loads, passed_on, stores
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import ControlFlow, Frame, ValueCallee
@@ -134,7 +136,7 @@ class _Cps(Statements, ControlFlow, Sweep):
                 return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
                                                      [b, index, expr]))]
             if num:
-                return [syntax.aug_add(b, expr)]
+                return [self.add_into(b, expr)]
             return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
                                                  [b, expr]))]
         state = frame.state[v]
@@ -151,13 +153,24 @@ class _Cps(Statements, ControlFlow, Sweep):
             return [syntax.assign(b, expr)]
         frame.state[v] = OWNED
         if num and state == OWNED:
-            return [syntax.aug_add(b, expr)]
+            return [self.add_into(b, expr)]
         if num:
             return [syntax.assign(b, syntax.binop(b, gast.Add, expr))]
         if state == OWNED:
             return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
                                                  [b, expr]))]
         return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
+
+    def add_into(self, b, expr):
+        """``b += expr``, but ``b = add_outer(b, g, y)`` for a rank-one update of a matrix
+        (``np.outer(g, y)``, ``dot_vjp_x(g, W, y)``): kept as factors, one GEMM when read."""
+        fun = self.unit.resolve_emitted(expr.func) if isinstance(expr, gast.Call) else None
+        for rule, helper in ((np.outer, rules_numpy.add_outer),
+                             (rules_numpy.dot_vjp_x, rules_numpy.add_dot_vjp_x)):
+            if fun is rule and not expr.keywords:
+                return syntax.assign(b, syntax.call(self.unit.bind(helper.__name__, helper),
+                                                    [b, *expr.args]))
+        return syntax.aug_add(b, expr)
 
     def zero(self, v):
         """A zero adjoint for ``v``: dense for numbers and arrays, sparse for trees."""
