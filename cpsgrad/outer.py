@@ -19,12 +19,15 @@ MAX_FACTORS = 4096  # then the updates so far are added in, to bound the memory 
 
 
 class OuterSum:
-    """``dense + sum(np.outer(g, h) for g, h in factors)``, summed when read."""
+    """``dense + sum(np.outer(g, h) for g, h in factors)``, summed when read. ``dense`` is
+    owned (added into in place) or None (zero)."""
 
     __slots__ = ("dense", "lefts", "rights")
 
-    def __init__(self, dense):
+    def __init__(self, dense=None, g=None, h=None):
         self.dense, self.lefts, self.rights = dense, [], []
+        if g is not None:
+            self.add_outer(g, h)
 
     def add_outer(self, g, h):
         self.lefts.append(np.array(g))
@@ -33,11 +36,36 @@ class OuterSum:
             self.materialize()
 
     def materialize(self):
-        """The array: ``dense`` with the factors' products added in place (it is owned)."""
+        """The array: the factors' products added into ``dense`` in one matrix product."""
         if self.lefts:
-            self.dense += np.stack(self.lefts).T @ np.stack(self.rights)
+            product = np.stack(self.lefts).T @ np.stack(self.rights)
             self.lefts, self.rights = [], []
+            self._add_dense(product, owned=True)
         return self.dense
+
+    def _add_dense(self, a, owned=False):
+        if self.dense is None:
+            self.dense = a if owned else np.array(a, dtype=np.result_type(a, float))
+        else:
+            self.dense += a
+
+    @property
+    def shape(self):
+        return self.dense.shape if self.dense is not None else (
+            self.lefts[0].size, self.rights[0].size)
+
+    @property
+    def dtype(self):
+        return np.result_type(*([self.dense] if self.dense is not None else []),
+                              *self.lefts[:1], *self.rights[:1])
+
+    ndim = 2
+
+    def clone(self):
+        """A copy that can be added into without changing this one."""
+        out = OuterSum(None if self.dense is None else self.dense.copy())
+        out.lefts, out.rights = list(self.lefts), list(self.rights)
+        return out
 
     def __array__(self, dtype=None, copy=None):
         out = self.materialize()
@@ -47,14 +75,21 @@ class OuterSum:
         return repr(self.materialize())
 
     def __iadd__(self, other):
-        if isinstance(other, OuterSum):
+        if isinstance(other, OuterSum):  # its factors join ours; it is not changed
             self.lefts += other.lefts
             self.rights += other.rights
-            other = other.dense
-        self.dense += other
+            if other.dense is not None:
+                self._add_dense(other.dense)
+            if len(self.lefts) >= MAX_FACTORS:
+                self.materialize()
+        else:
+            self._add_dense(other)
         return self
 
-    def __getattr__(self, name):  # .shape, .T, .sum(), ...
+    def __setitem__(self, index, value):  # (acc[i] += g)
+        self.materialize()[index] = value
+
+    def __getattr__(self, name):  # .T, .sum(), ...
         if name in OuterSum.__slots__:
             raise AttributeError(name)  # (not yet set: copy and pickle make one bare)
         return getattr(self.materialize(), name)

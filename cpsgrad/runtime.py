@@ -15,7 +15,7 @@ import types
 import numpy as np
 
 from cpsgrad.errors import TransformError
-from cpsgrad.outer import plain
+from cpsgrad.outer import OuterSum, plain
 
 TREES = (dict, list, tuple)
 
@@ -237,7 +237,6 @@ _BASIC_INDEX = {slice, int, type(None), type(Ellipsis)}
 
 def add_item(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (``acc`` is owned by the caller); returns ``acc``."""
-    acc, g = plain(acc), plain(g)
     if g is None:
         return acc
     if isinstance(g, BoundBar):
@@ -246,6 +245,7 @@ def add_item(acc, idx, g):
         acc = acc if type(acc) is Owned else Owned(acc)
         acc.add_leaf(idx, g, None)
         return acc
+    acc, g = plain(acc), plain(g)
     if isinstance(acc, RowSparse):
         acc.entries.append((idx, g))
         return acc
@@ -278,6 +278,8 @@ class Owned(dict):
 
     def add_leaf(self, key, g, g_owner):
         """Add ``g`` (a leaf of ``g_owner``, which is dead after this) into ``self[key]``."""
+        if type(g) is OuterSum and self._add_factors(key, g):
+            return
         g = plain(g)
         cur = self.get(key)
         if cur is None:
@@ -294,6 +296,22 @@ class Owned(dict):
             self[key] = new = add(cur, g)
             if isinstance(new, np.ndarray) and new is not cur and new is not g:
                 self.owned.add(key)
+
+
+    def _add_factors(self, key, g):
+        """Add an ``OuterSum`` into ``self[key]`` keeping its factors, where that is owned."""
+        cur = self.get(key)
+        if cur is None:
+            self[key] = g.clone()
+        elif key in self.owned and (type(cur) is OuterSum or (
+                type(cur) is np.ndarray and cur.shape == g.shape and cur.dtype.kind == "f")):
+            cur = cur if type(cur) is OuterSum else OuterSum(cur)
+            cur += g
+            self[key] = cur
+        else:
+            return False
+        self.owned.add(key)
+        return True
 
 
 def _fits(acc, g):
@@ -342,6 +360,7 @@ def item_bar(x, idx, g):
 
 def copy_bar(g):
     """A private copy of an adjoint before it is written in place."""
+    g = plain(g)
     if isinstance(g, RowSparse):
         return RowSparse(g.shape, g.dtype, list(g.entries))
     if isinstance(g, np.ndarray):

@@ -86,3 +86,35 @@ def test_a_recursion_of_matrix_vector_products(tree_args):
     grads = g(*tree_args)
     assert all(type(x) is np.ndarray for x in grads)
     assert "add_dot_vjp_x(" in cpsgrad.show_source(g, *tree_args)
+
+
+def dict_node(tree, p):
+    if isinstance(tree, np.ndarray):
+        return np.tanh(p["W"] @ tree + p["b"])
+    left, right = tree
+    return np.tanh(p["U"] @ (dict_node(left, p) + dict_node(right, p)) + p["b"])
+
+
+def dict_tree_loss(p, tree):
+    return np.sum(dict_node(tree, p) ** 2)
+
+
+def rows_and_products(W, hs):
+    total = 0.0
+    for h in hs:
+        total = total + np.sum(np.tanh(np.dot(W, h)))
+    return total + np.sum(W[0] * 2.0) + np.sum(W @ hs[0])
+
+
+def test_a_parameter_dict_through_a_recursion(tree_args):
+    W, U, b, tree = tree_args
+    params = {"W": W, "U": U, "b": b}
+    cpsgrad.check_grads(dict_tree_loss, params, tree, wrt=0)
+    grads = cpsgrad.grad(dict_tree_loss)(params, tree)
+    assert all(type(v) is np.ndarray for v in grads.values())
+
+
+def test_factors_and_indexed_writes_into_one_accumulator():
+    rng = np.random.default_rng(5)
+    W, hs = rng.normal(size=(3, 4)), [rng.normal(size=4) for _ in range(4)]
+    cpsgrad.check_grads(rows_and_products, W, hs, wrt=0)

@@ -259,6 +259,8 @@ def matmul_vjp_x(g, x, y):
     if np.ndim(y) == 1:
         if np.ndim(x) == 1:
             return g * y
+        if np.ndim(x) == MATRIX and np.ndim(g) == 1 and np.result_type(g, y).kind == "f":
+            return OuterSum(None, g, y)  # np.outer(g, y), kept as factors (cpsgrad.outer)
         return unbroadcast(np.expand_dims(g, -1) * y, x)
     if np.ndim(x) == 1:
         return unbroadcast(np.squeeze(np.expand_dims(g, -2) @ np.swapaxes(y, -1, -2), -2), x)
@@ -303,9 +305,8 @@ def add_outer(acc, g, y):
     """``acc += np.outer(g, y)``; for vectors ``g`` and ``y`` and a float matrix accumulator,
     the update is kept as its factors, added in by one matrix product when ``acc`` is read
     (``cpsgrad.outer``)."""
-    a = acc.dense if type(acc) is OuterSum else acc
-    if type(a) is np.ndarray and a.ndim == MATRIX and a.dtype.kind == "f" \
-            and np.ndim(g) == 1 and np.ndim(y) == 1 and a.shape == (np.size(g), np.size(y)) \
+    if type(acc) in (np.ndarray, OuterSum) and acc.ndim == MATRIX and acc.dtype.kind == "f" \
+            and np.ndim(g) == 1 and np.ndim(y) == 1 and acc.shape == (np.size(g), np.size(y)) \
             and np.result_type(g, y).kind == "f":
         acc = acc if type(acc) is OuterSum else OuterSum(acc)
         acc.add_outer(g, y)
