@@ -221,9 +221,9 @@ class Links:
         parts = [*rhs.args, *(kw.value for kw in rhs.keywords)]
         if method:
             parts.append(rhs.func.value)  # x.reshape(...) may be a view of x
-        elif isinstance(rhs.func, gast.Name):  # g(x) may be a value g closes over
-            parts.append(rhs.func)
-            parts += [syntax.name(n) for n in sorted(self.closures.get(rhs.func.id, ()))]
+        elif fun is None:  # a function value (g = lambda: z; g(), fs[0]()): its result may
+            parts.append(rhs.func)  # be a value any local closure reads
+            parts += [syntax.name(n) for n in sorted(set().union(*self.closures.values()))]
         for other in set().union(*map(names, parts)) & self.locals - {name}:
             self.both(name, other, kind, stmt)
 
