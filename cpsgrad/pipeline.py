@@ -103,7 +103,8 @@ class Unit:
         params = [a.id for a in tree.args.args]
         act = {p for p, a in zip(params, active, strict=True) if a}
         names = local_names(tree)
-        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names))
+        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names),
+                            lambda call: self.library_call(tree, call))
         facts = shapes(tree, dict(zip(params, patterns, strict=True)),
                        lambda func: self.resolve_source(tree, func), self.returns,
                        analysis.active)

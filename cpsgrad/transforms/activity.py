@@ -1,6 +1,6 @@
 """Stage 4: analyses on an ANF function — which names are active, which are live.
 
-Entry point: ``activity(fndef, active_inputs, is_nondiff) -> Analysis``. Both analyses
+Entry point: ``activity(fndef, active_inputs, is_nondiff, library) -> Analysis``. Both analyses
 return plain data: ``active`` (a set of names that depend on the inputs being
 differentiated, flow-insensitive, found by fixpoint) and ``live_out`` (a dict from
 ``id(stmt)`` of every ``if``/loop to the names live just after it; loops also map
@@ -16,9 +16,11 @@ class Analysis:
         self.live_out = live_out
 
 
-def activity(fndef, active_inputs, is_nondiff):
-    """Analyse ``fndef``; ``is_nondiff(rhs)`` says a call/attribute carries no gradient."""
-    return Analysis(_active(fndef, set(active_inputs), is_nondiff), _liveness(fndef))
+def activity(fndef, active_inputs, is_nondiff, library):
+    """Analyse ``fndef``; ``is_nondiff(rhs)`` says a call/attribute carries no gradient;
+    ``library(call)`` that a call runs no user code (which could change its arguments)."""
+    return Analysis(_active(fndef, set(active_inputs), is_nondiff, library),
+                    _liveness(fndef))
 
 
 def loads(node):
@@ -145,16 +147,21 @@ def later_stores(fndef):
     return out
 
 
-def _active(fndef, active, is_nondiff):
+def _active(fndef, active, is_nondiff, library):
     """Names that depend on the active inputs and reach the result: a value the result
     does not depend on gets no adjoint (which could be 0 * inf = nan, as for an unused
-    ``x = np.sqrt(x - x)`` carried around a loop)."""
+    ``x = np.sqrt(x - x)`` carried around a loop). A call of user code counts as used, its
+    result or not: it may change its arguments in place, and is then differentiated (and
+    refused by the fence)."""
     assigns, seeds = [], set()
     stack = list(fndef.body)
     while stack:
         s = stack.pop()
         if isinstance(s, (gast.Assign, gast.FunctionDef)):
             assigns.append(s)
+            if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) \
+                    and not library(s.value):
+                seeds |= {_uses(s)[0]} | loads(s.value)
         elif isinstance(s, (gast.If, gast.For, gast.While)):
             stack.extend(s.body + s.orelse)
         elif isinstance(s, (gast.Return, gast.Expr)):  # the result; calls for their effect

@@ -11,7 +11,8 @@ are fully known to match: a missed fact costs a function call, a wrong one a wro
 A call that is given a dict forgets every dict's pattern (it may change it), unless it is a
 module-level function called with active arguments: those are transformed, and ``fence``
 refuses callees that change their arguments. An object's pattern (its attributes) is
-forgotten at any call given the object or one of its methods, and at any attribute write.
+forgotten at any call given the object or one of its methods, any call of user code, and
+any attribute write.
 """
 
 import gast
@@ -113,6 +114,7 @@ class _Shapes:
             user, returned = self.user_call(rhs, env)
             if user:
                 pattern = returned
+                env = _forget_objects(env)  # user code may set attributes of any object
                 fenced = self.resolve(rhs.func) is not None and any(
                     isinstance(a, gast.Name) and a.id in self.active
                     for a in [*rhs.args, *(kw.value for kw in rhs.keywords)])
@@ -292,6 +294,11 @@ def _passes_object(call, env):
         if isinstance(p, Tree) and p.kind == "object":
             return True
     return False
+
+
+def _forget_objects(env):
+    return {k: None if isinstance(v, Tree) and v.kind == "object" else v
+            for k, v in env.items()}
 
 
 def _forget_trees(env):

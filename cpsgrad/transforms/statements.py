@@ -129,7 +129,8 @@ class Statements:
         params = [a.id for a in s.args.args]
         names = local_names(s)
         analysis = analyse(s, set(params) | {n for n in free if env.get(n) in self.active},
-                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, names))
+                           lambda rhs: self.unit.is_nondiff(self.fndef, rhs, names),
+                           lambda call: self.unit.library_call(self.fndef, call))
         inner = type(self).__new__(type(self))
         inner.__dict__.update(self.__dict__)
         inner.analysis, inner.locals = analysis, self.locals | names
