@@ -219,6 +219,10 @@ class Links:
             return  # an array's copy is a new array
         kind = COPY if method == "copy" or _in(fun, COPIES) else SHARE
         parts = [*rhs.args, *(kw.value for kw in rhs.keywords)]
+        if kind == COPY and rhs.keywords and not method:  # dict(a=z): z is an item of it
+            self.hold(name, set().union(*(names(kw.value) for kw in rhs.keywords))
+                      & self.locals, stmt)
+            parts = list(rhs.args)
         if method:
             parts.append(rhs.func.value)  # x.reshape(...) may be a view of x
         elif fun is None:  # a function value (g = lambda: z; g(), fs[0]()): its result may
