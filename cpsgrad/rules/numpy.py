@@ -301,6 +301,15 @@ def add_dot_vjp_x(acc, g, x, y):
     return acc
 
 
+def add_matmul_vjp_x(acc, g, x, y):
+    """``acc += matmul_vjp_x(g, x, y)``, a rank-one update kept as its factors where it is
+    one (``add_outer``)."""
+    if np.ndim(x) == MATRIX and np.ndim(y) == 1 and np.ndim(g) == 1:
+        return add_outer(acc, g, y)
+    acc += matmul_vjp_x(g, x, y)
+    return acc
+
+
 def add_outer(acc, g, y):
     """``acc += np.outer(g, y)``; for vectors ``g`` and ``y`` and a float matrix accumulator,
     the update is kept as its factors, added in by one matrix product when ``acc`` is read

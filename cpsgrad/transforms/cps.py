@@ -166,7 +166,8 @@ class _Cps(Statements, ControlFlow, Sweep):
         (``np.outer(g, y)``, ``dot_vjp_x(g, W, y)``): kept as factors, one GEMM when read."""
         fun = self.unit.resolve_emitted(expr.func) if isinstance(expr, gast.Call) else None
         for rule, helper in ((np.outer, rules_numpy.add_outer),
-                             (rules_numpy.dot_vjp_x, rules_numpy.add_dot_vjp_x)):
+                             (rules_numpy.dot_vjp_x, rules_numpy.add_dot_vjp_x),
+                             (rules_numpy.matmul_vjp_x, rules_numpy.add_matmul_vjp_x)):
             if fun is rule and not expr.keywords:
                 return syntax.assign(b, syntax.call(self.unit.bind(helper.__name__, helper),
                                                     [b, *expr.args]))

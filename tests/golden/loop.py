@@ -1,8 +1,8 @@
 """Adjoint of loop() from golden_functions.py:20, emitted by cpsgrad.
 
 Differentiated with respect to: x, W.
-Free names are bound by the loader: matmul_vjp_x, matmul_vjp_y, np, range, repeat_to_match, reversed, zeros_like, zip.
-Loaded from: $CPSGRAD_CACHE_DIR/loop_adjoint_0c9c2e0fa2.py
+Free names are bound by the loader: add_matmul_vjp_x, matmul_vjp_y, np, range, repeat_to_match, reversed, zeros_like, zip.
+Loaded from: $CPSGRAD_CACHE_DIR/loop_adjoint_473e9aa636.py
 """
 
 
@@ -32,7 +32,7 @@ def loop_adjoint(x, W, k):
         h2_bar = h1_bar
         # adjoint of h = np.tanh(W @ h)  (golden_functions.py:23)
         t0_bar = h2_bar * (1 - h2 * h2)
-        W_bar += matmul_vjp_x(t0_bar, W, h1)
+        W_bar = add_matmul_vjp_x(W_bar, t0_bar, W, h1)
         h1_bar = matmul_vjp_y(t0_bar, W, h1)
     h_bar = h1_bar
     # adjoint of h = x  (golden_functions.py:21)
