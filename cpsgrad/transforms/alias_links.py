@@ -230,6 +230,10 @@ class Links:
             parts += [syntax.name(n) for n in sorted(set().union(*self.closures.values()))]
         for other in set().union(*map(names, parts)) & self.locals - {name}:
             self.both(name, other, kind, stmt)
+            if kind == SHARE and other in self.containers:  # max(xs, key=...): also maybe an
+                self.link(name, other, ITEM, stmt)  # item of xs, as xs[k] for an unknown k
+                self.reads[(name, other)] = stmt
+                self.read_links.add((name, other))
 
     def is_method(self, call):
         """``x.f(...)`` on a local ``x`` (not ``np.f(...)``)."""
