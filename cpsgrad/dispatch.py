@@ -243,11 +243,9 @@ def _transformed(f, args, kwargs, k, wrt, returns_self=False):
     patterns = tuple(map(pipeline.pattern_of, values))  # shapes, as for the function called
     key = (f, active, kinds, patterns, returns_self)
     if key not in _built:
-        seen = _variants.setdefault(f, set())
-        if patterns not in seen and len(seen) >= pipeline.MAX_SPECIALISED:
-            key = (f, active, kinds, (None,) * len(values), returns_self)  # any shape
-        else:
-            seen.add(patterns)
+        patterns = pipeline.capped(_variants.setdefault(f, set()), patterns,
+                                   pipeline.MAX_SPECIALISED)
+        key = (f, active, kinds, patterns, returns_self)
     if key not in _built:
         if len(_built) >= MAX_CACHED:
             _built.pop(next(iter(_built)))

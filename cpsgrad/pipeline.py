@@ -28,7 +28,7 @@ from cpsgrad.transforms.fence import fence
 from cpsgrad.transforms.inline import inline, straight_line
 from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
-from cpsgrad.transforms.patterns import pattern_of
+from cpsgrad.transforms.patterns import capped, pattern_of
 from cpsgrad.transforms.receivers import method_call, unchanged
 from cpsgrad.transforms.shapes import shapes
 
@@ -120,8 +120,7 @@ class Unit:
         ``returns_self``: every ``return`` returns the first parameter (an ``__init__``);
         ``kinds``: which parameters are numbers or arrays; ``patterns``: their shape
         patterns, through which methods of the objects passed in are inlined."""
-        source = self.sources.get(fn) or parse(fn)
-        self.sources[fn] = source
+        source = self.parsed(fn)
         owned = [a.id for a in source.tree.args.args[:1]] if returns_self else []
         fence(source, callee, owned)
         tree = anf(_returning(source.tree, owned[0]) if owned else source.tree, Versions())
@@ -143,6 +142,12 @@ class Unit:
                        callee, self.numeric_names(tree))
         self.by_tree[id(tree)] = source
         return source, tree
+
+    def parsed(self, fn):
+        """``fn``'s ``Source``, parsed once per unit."""
+        if fn not in self.sources:
+            self.sources[fn] = parse(fn)
+        return self.sources[fn]
 
     def inlinable(self, tree, call, receivers=None, by_pattern=None):
         """``(ANF tree, signature, Source, receiver)`` of the callee of ``call`` when its body
@@ -166,10 +171,9 @@ class Unit:
     def straight_callee(self, fun, patterns=()):
         """``(ANF tree, signature, Source)`` of ``fun`` if it is straight-line, else None."""
         try:
-            source = self.sources.get(fun) or parse(fun)
+            source = self.parsed(fun)
         except (TransformError, TypeError, OSError):
             return None  # the call reports it, when it is differentiated
-        self.sources[fun] = source
         if any(isinstance(s, COMPOUND) for s in source.tree.body):
             return None  # seen without lowering it
         self.inlining.add(fun)
@@ -197,11 +201,7 @@ class Unit:
 
     def specialise(self, fn, patterns):
         """``patterns``, or all unknown once ``fn`` has had ``MAX_SPECIALISED`` variants."""
-        seen = self.specialised.setdefault(fn, set())
-        if patterns not in seen and len(seen) >= MAX_SPECIALISED:
-            return (None,) * len(patterns)
-        seen.add(patterns)
-        return patterns
+        return capped(self.specialised.setdefault(fn, set()), patterns, MAX_SPECIALISED)
 
     def returns(self, fun, args, kwargs):
         """``(whether calling fun runs user code, the shape pattern it returns)``."""
@@ -429,4 +429,4 @@ def _raise(error):
     raise error
 
 
-__all__ = ["arg_kind", "build", "pattern_of", "runtime"]
+__all__ = ["arg_kind", "build", "capped", "pattern_of", "runtime"]

@@ -293,20 +293,21 @@ def dot_vjp_x(g, x, y):
 
 
 def add_dot_vjp_x(acc, g, x, y):
-    """``acc += dot_vjp_x(g, x, y)``, a rank-one update kept as its factors where it is one
-    (``add_outer``)."""
-    if np.ndim(x) == MATRIX and np.ndim(y) == 1:
-        return add_outer(acc, g, y)
-    acc += dot_vjp_x(g, x, y)
-    return acc
+    """``acc += dot_vjp_x(g, x, y)`` (``_add_x_adjoint``)."""
+    return _add_x_adjoint(acc, g, x, y, dot_vjp_x)
 
 
 def add_matmul_vjp_x(acc, g, x, y):
-    """``acc += matmul_vjp_x(g, x, y)``, a rank-one update kept as its factors where it is
-    one (``add_outer``)."""
+    """``acc += matmul_vjp_x(g, x, y)`` (``_add_x_adjoint``)."""
+    return _add_x_adjoint(acc, g, x, y, matmul_vjp_x)
+
+
+def _add_x_adjoint(acc, g, x, y, vjp):
+    """``acc += vjp(g, x, y)``, the adjoint of ``x`` in a product of ``x`` and ``y``; for a
+    matrix times a vector it is a rank-one update, kept as its factors (``add_outer``)."""
     if np.ndim(x) == MATRIX and np.ndim(y) == 1 and np.ndim(g) == 1:
         return add_outer(acc, g, y)
-    acc += matmul_vjp_x(g, x, y)
+    acc += vjp(g, x, y)
     return acc
 
 

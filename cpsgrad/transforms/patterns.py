@@ -96,6 +96,15 @@ def _data_descriptor(attr):
     return hasattr(type(attr), "__set__") or hasattr(type(attr), "__delete__")
 
 
+def capped(seen, patterns, limit):
+    """``patterns``, recorded in ``seen``; all unknown once ``seen`` holds ``limit`` others
+    (one adjoint for any shape instead of one more specialisation)."""
+    if patterns not in seen and len(seen) >= limit:
+        return (None,) * len(patterns)
+    seen.add(patterns)
+    return patterns
+
+
 def join(a, b):
     if a == b:
         return a

@@ -7,10 +7,11 @@ and those of the objects it holds. So in ``def loss(self, x): h = self.cell(x)``
 ``self.cell`` an ``RNNCell``, the call runs ``RNNCell.__call__`` with ``self.cell`` as its
 ``self``, and ``inline`` can expand it like a call of a helper function.
 
-That is only true while no object changes: ``unchanged(fndef, library_call)`` says whether
-nothing in the (inlined) function can set an attribute, i.e. it writes no attribute, reads
-no ``__dict__`` and calls only functions with gradient rules. The pipeline inlines by
-pattern only where that holds.
+That is only true while no object changes: ``unchanged(fndef, library_call, resolve)`` says
+whether nothing in the (inlined) function can set an attribute, i.e. it writes no attribute,
+reads no ``__dict__`` and calls only functions with gradient rules. The pipeline inlines by
+pattern only where that holds. ``sets_attributes`` is the check itself, which the reverse
+sweep also asks of a loop body.
 """
 
 import inspect
@@ -50,17 +51,26 @@ def method_call(call, patterns):
 
 def unchanged(fndef, library_call, resolve):
     """Whether no statement of ``fndef`` can change an object (see the module docstring)."""
-    for n in gast.walk(fndef):
+    def vouched(call, fun):
+        builtin_type = isinstance(fun, type) and fun.__module__ == "builtins"  # range
+        return library_call(fndef, call) or builtin_type
+
+    return not sets_attributes(fndef, lambda func: resolve(fndef, func), vouched)
+
+
+def sets_attributes(node, resolve, vouched):
+    """Whether code under ``node`` may set an attribute: it writes one, reads ``__dict__``,
+    calls ``setattr``/``delattr``/``vars``, or makes a call that ``vouched(call, function)``
+    does not vouch for (``resolve(func)`` is the function a call's ``func`` refers to)."""
+    for n in gast.walk(node):
         if isinstance(n, gast.Attribute) and (isinstance(n.ctx, gast.Store)
                                               or n.attr == "__dict__"):
-            return False
+            return True
         if isinstance(n, gast.Call):
-            fun = resolve(fndef, n.func)
-            builtin_type = isinstance(fun, type) and fun.__module__ == "builtins"  # range
-            if not (library_call(fndef, n) or builtin_type) \
-                    or any(fun is f for f in CHANGES_OBJECTS):
-                return False
-    return True
+            fun = resolve(n.func)
+            if any(fun is f for f in CHANGES_OBJECTS) or not vouched(n, fun):
+                return True
+    return False
 
 
 def _object(p):
@@ -68,8 +78,5 @@ def _object(p):
 
 
 def _function(cls, name):
-    fun = inspect.getattr_static(cls, name, None)
-    if fun is None or not inspect.isfunction(fun) or cls.__getattribute__ is not \
-            object.__getattribute__:
-        return None
-    return fun
+    fun = inspect.getattr_static(cls, name, None)  # (pattern_of saw no __getattribute__)
+    return fun if inspect.isfunction(fun) else None

@@ -114,7 +114,7 @@ class _Shapes:
             user, returned = self.user_call(rhs, env)
             if user:
                 pattern = returned
-                env = _forget_objects(env)  # user code may set attributes of any object
+                env = _forget_trees(env, ("object",))  # user code may set attributes
                 fenced = self.resolve(rhs.func) is not None and any(
                     isinstance(a, gast.Name) and a.id in self.active
                     for a in [*rhs.args, *(kw.value for kw in rhs.keywords)])
@@ -296,13 +296,8 @@ def _passes_object(call, env):
     return False
 
 
-def _forget_objects(env):
-    return {k: None if isinstance(v, Tree) and v.kind == "object" else v
-            for k, v in env.items()}
-
-
-def _forget_trees(env):
-    return {k: None if isinstance(v, Tree) else v for k, v in env.items()}
+def _forget_trees(env, kinds=("dict", "tuple", "object")):
+    return {k: None if isinstance(v, Tree) and v.kind in kinds else v for k, v in env.items()}
 
 
 def _axes(p, node):

@@ -31,7 +31,7 @@ import gast
 from cpsgrad import syntax
 from cpsgrad.naming import bar
 from cpsgrad.transforms.activity import stores
-from cpsgrad.transforms.receivers import CHANGES_OBJECTS
+from cpsgrad.transforms.receivers import sets_attributes
 from cpsgrad.transforms.statements import OWNED, ZERO
 
 SHAPE_ATTRS = ("shape", "ndim", "size")
@@ -152,14 +152,8 @@ class Sweep:
     def objects_kept(self, loop):
         """Whether no statement of the loop can set an attribute (``setattr``, ``__dict__``):
         then ``obj.w`` of an ``obj`` from before the loop is the same in every iteration."""
-        for n in gast.walk(syntax.module(loop.node.body[:loop.n_body])):
-            if isinstance(n, gast.Attribute) and n.attr == "__dict__":
-                return False
-            if isinstance(n, gast.Call):
-                fun = self.unit.resolve_emitted(n.func)
-                if fun is None or any(fun is f for f in CHANGES_OBJECTS):
-                    return False
-        return True
+        return not sets_attributes(syntax.module(loop.node.body[:loop.n_body]),
+                                   self.unit.resolve_emitted, lambda _call, fun: fun is not None)
 
     def saved_values(self, loop, body):
         """Keep, per iteration, the values of the loop that ``body`` reads: one list each,
