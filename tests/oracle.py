@@ -17,6 +17,14 @@ def leaves(x):
     return [x]
 
 
+def assert_leaves_close(got, expected, rtol=1e-5, atol=1e-6):
+    """A gradient's leaves against a reference's: as many, of the same shapes and values."""
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert np.shape(a) == np.shape(b)
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+
+
 def replace_leaf(x, index, value):
     """A copy of tree ``x`` whose ``index``-th leaf is ``value``."""
     counter = [0]

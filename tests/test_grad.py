@@ -5,7 +5,7 @@ import pytest
 
 import cpsgrad
 from tests import corpus
-from tests.oracle import finite_differences, leaves, load_with_autograd
+from tests.oracle import assert_leaves_close, finite_differences, leaves, load_with_autograd
 
 CASES = corpus.cases()
 AUTOGRAD_CANNOT = {
@@ -25,10 +25,7 @@ def test_matches_finite_differences(fn, args, wrt):
     for i, g in zip(wrt_tuple(wrt), grads, strict=True):
         expected = finite_differences(fn, args, i)
         got = leaves(g)
-        assert len(got) == len(expected)
-        for a, b in zip(got, expected, strict=True):
-            assert np.shape(a) == np.shape(b)
-            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        assert_leaves_close(got, expected)
 
 
 @pytest.mark.skipif(ORACLE is None, reason="autograd is not installed")
@@ -43,8 +40,7 @@ def test_matches_autograd(fn, args, wrt):
     grads = cpsgrad.grad(fn, wrt=wrt_tuple(wrt))(*args)
     for i, g in zip(wrt_tuple(wrt), grads, strict=True):
         expected = autograd.grad(twin, i)(*args)
-        for a, b in zip(leaves(g), leaves(expected), strict=True):
-            np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
+        assert_leaves_close(leaves(g), leaves(expected), rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize(("fn", "args", "wrt"), [c[1:] for c in CASES],

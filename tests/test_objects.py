@@ -9,7 +9,7 @@ import pytest
 
 import cpsgrad
 from tests import corpus_objects
-from tests.oracle import load_with_autograd
+from tests.oracle import assert_leaves_close, load_with_autograd
 
 CASES = corpus_objects.cases()
 ORACLE = load_with_autograd("corpus_objects.py", "corpus_objects_autograd")
@@ -78,9 +78,7 @@ def test_matches_finite_differences(fn, args, wrt):
     g = cpsgrad.grad(fn, wrt=wrt)(*args)
     assert isinstance(g, type(args[wrt]))
     got, expected = leaves(g), finite_differences(fn, args, wrt)
-    assert len(got) == len(expected)
-    for a, b in zip(got, expected, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_leaves_close(got, expected)
 
 
 @pytest.mark.skipif(ORACLE is None, reason="autograd is not installed")
@@ -93,8 +91,8 @@ def test_matches_autograd(fn, args, wrt):
         pytest.skip(AUTOGRAD_CANNOT[fn.__name__])
     twin = getattr(ORACLE, fn.__name__)
     expected = autograd.grad(twin, wrt)(*args)
-    for a, b in zip(leaves(cpsgrad.grad(fn, wrt=wrt)(*args)), leaves(expected), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
+    assert_leaves_close(leaves(cpsgrad.grad(fn, wrt=wrt)(*args)), leaves(expected),
+                        rtol=1e-7, atol=1e-9)
 
 
 def test_model_gradient_is_a_copy_with_gradients():

@@ -1,12 +1,11 @@
 """The regression corpus (tests/corpus_regressions.py): cpsgrad's gradient vs central
 finite differences and vs autograd on the same source."""
 
-import numpy as np
 import pytest
 
 import cpsgrad
 from tests import corpus_regressions
-from tests.oracle import finite_differences, leaves, load_with_autograd
+from tests.oracle import assert_leaves_close, finite_differences, leaves, load_with_autograd
 
 CASES = corpus_regressions.cases()
 ORACLE = load_with_autograd("corpus_regressions.py", "corpus_regressions_autograd")
@@ -25,10 +24,7 @@ AUTOGRAD_CANNOT = {  # finite differences still check these
 def test_matches_finite_differences(fn, args):
     got = leaves(cpsgrad.grad(fn)(*args))
     expected = finite_differences(fn, args, 0)
-    assert len(got) == len(expected)
-    for a, b in zip(got, expected, strict=True):
-        assert np.shape(a) == np.shape(b)
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_leaves_close(got, expected)
 
 
 @pytest.mark.skipif(ORACLE is None, reason="autograd is not installed")
@@ -39,5 +35,5 @@ def test_matches_autograd(fn, args):
     if fn.__name__ in AUTOGRAD_CANNOT:
         pytest.skip(AUTOGRAD_CANNOT[fn.__name__])
     expected = autograd.grad(getattr(ORACLE, fn.__name__))(*args)
-    for a, b in zip(leaves(cpsgrad.grad(fn)(*args)), leaves(expected), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
+    assert_leaves_close(leaves(cpsgrad.grad(fn)(*args)), leaves(expected), rtol=1e-7,
+                        atol=1e-9)

@@ -11,7 +11,7 @@ import cpsgrad
 from cpsgrad import NoRuleError, TransformError, pipeline, runtime
 from tests import corpus_syntax
 from tests.corpus_syntax import LOG, Recorder
-from tests.oracle import finite_differences, leaves, load_with_autograd
+from tests.oracle import assert_leaves_close, finite_differences, leaves, load_with_autograd
 
 CASES = corpus_syntax.cases()
 ORACLE = load_with_autograd("corpus_syntax.py", "corpus_syntax_autograd")
@@ -22,10 +22,7 @@ IDS = [c[0] for c in CASES]
 def test_matches_finite_differences(fn, args):
     got = leaves(cpsgrad.grad(fn)(*args))
     expected = finite_differences(fn, args, 0)
-    assert len(got) == len(expected)
-    for a, b in zip(got, expected, strict=True):
-        assert np.shape(a) == np.shape(b)
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_leaves_close(got, expected)
 
 
 @pytest.mark.skipif(ORACLE is None, reason="autograd is not installed")
@@ -35,8 +32,7 @@ def test_matches_autograd(fn, args):
 
     expected = autograd.grad(getattr(ORACLE, fn.__name__))(*args)
     got = cpsgrad.grad(fn)(*args)
-    for a, b in zip(leaves(got), leaves(expected), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-9)
+    assert_leaves_close(leaves(got), leaves(expected), rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.parametrize(("fn", "args"), [c[1:] for c in CASES], ids=IDS)
