@@ -1,4 +1,4 @@
-"""The whole pipeline in one place: parse → fence → anf → activity → cps → codegen → load.
+"""The whole pipeline in one place: parse → fence → anf → cse → activity → cps → codegen → load.
 
 ``build(fn, wrt, kinds)`` returns a ``Built``: the emitted module's source, the loaded
 adjoint function, and every stage's output for ``cpsgrad.stages``. A ``Unit`` is one
@@ -24,6 +24,7 @@ from cpsgrad.transforms.activity import activity, stores
 from cpsgrad.transforms.aliases import aliases
 from cpsgrad.transforms.anf import anf, local_names
 from cpsgrad.transforms.cps import cps
+from cpsgrad.transforms.cse import cse
 from cpsgrad.transforms.fence import fence
 from cpsgrad.transforms.inline import inline, straight_line
 from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
@@ -108,6 +109,7 @@ class Unit:
         facts = shapes(tree, dict(zip(params, patterns, strict=True)),
                        lambda func: self.resolve_source(tree, func), self.returns,
                        analysis.active)
+        self.numeric[id(tree)] = numeric_names(self, tree, kinds, facts.arrays())
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
         adj = cps(tree, name, self, analysis, act, kinds, facts,
                   {p for p, t in zip(params, threaded, strict=True) if t})
@@ -141,7 +143,7 @@ class Unit:
                                      self.file_line(tree, getattr(stmt, "lineno", None))),
                        callee, self.numeric_names(tree))
         self.by_tree[id(tree)] = source
-        return source, tree
+        return source, cse(tree, lambda func: self.resolve_source(tree, func))
 
     def parsed(self, fn):
         """``fn``'s ``Source``, parsed once per unit."""

@@ -53,7 +53,21 @@ def assign(lhs, value):
 
 
 def aug_add(lhs, value):
+    """``lhs += value``; ``lhs -= e`` when ``value`` is ``-e``."""
+    if _negated(value):
+        return gast.AugAssign(target=target(lhs), op=gast.Sub(), value=as_expr(value.operand))
     return gast.AugAssign(target=target(lhs), op=gast.Add(), value=as_expr(value))
+
+
+def plus(left, right):
+    """``left + right``; ``left - e`` when ``right`` is ``-e``."""
+    if _negated(right):
+        return binop(left, gast.Sub, right.operand)
+    return binop(left, gast.Add, right)
+
+
+def _negated(node):
+    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
 
 
 def expr_stmt(value):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import cpsgrad
-from cpsgrad.transforms.patterns import INT, broadcast, join, pattern_of, same_as_result
+from cpsgrad.transforms.patterns import INT, broadcast, join, pattern_of, summed
 from tests.oracle import finite_differences, leaves
 
 rng = np.random.default_rng(7)
@@ -133,7 +133,8 @@ def test_scalar_loop_has_no_unbroadcast():
     assert "unbroadcast(" not in source
     source = cpsgrad.show_source(cpsgrad.grad(scalar_params),
                                  {"x0": np.zeros(2), "w": 0.9, "b": 0.3}, 5)
-    assert "unbroadcast(" in source  # x is an array and w a float: some contributions sum
+    assert "np.add.reduce(" in source  # x is an array and w a float: some contributions sum
+    assert "unbroadcast(" not in source  # ... over axes known when the adjoint is built
 
 
 def test_matmul_adjoints_are_inlined_when_ranks_are_known():
@@ -146,10 +147,15 @@ def test_matmul_adjoints_are_inlined_when_ranks_are_known():
     assert "matmul_vjp" in source  # a batch of matrices: the general rule
 
 
-def test_needed_unbroadcast_is_kept():
+def test_needed_sums_are_kept():
     source = cpsgrad.show_source(cpsgrad.grad(bias_row), {"W": np.zeros((3, 2)),
                                                           "b": np.zeros(2)}, np.zeros((4, 3)))
-    assert source.count("unbroadcast(") == 2  # both uses of the bias row, summed over the batch
+    # both uses of the bias row, summed over the batch axis, which is known
+    assert source.count("np.add.reduce(") == 2 and "axis=0)" in source
+    assert "unbroadcast(" not in source
+    source = cpsgrad.show_source(cpsgrad.grad(bias_row), {"W": np.zeros((3, 2)),
+                                                          "b": np.zeros(2)}, [[0.0] * 3] * 4)
+    assert "np.add.reduce(" not in source  # a list of rows: no shape known, sums found at run time
 
 
 def test_patterns():
@@ -160,10 +166,15 @@ def test_patterns():
     assert pattern_of({"a": np.zeros(2)}).get("a") == ("n",)
     assert broadcast(("n", 1), (1, "n")) == ("n", "n")
     assert broadcast((), ("?",)) == ("?",)
-    assert same_as_result(("n", "n"), ("n",))
-    assert not same_as_result(("?",), ("?",))  # 1 against 5 would broadcast
-    assert not same_as_result((1,), ("n",))
-    assert not same_as_result(("n",), ("n", "n"))
+    assert summed(("n", "n"), ("n",)) == ()  # no sum: the operand has the result's shape
+    assert summed(("?",), ("?",)) is None  # 1 against 5 would broadcast
+    assert summed(("?",), (1,)) == ()
+    assert summed((1,), ("n",)) == ((0,), True)
+    assert summed(("n", 1), ("n", "n")) == ((1,), True)
+    assert summed(("n",), ("n", "n")) == ((0,), False)
+    assert summed((), ("n", "n")) == ((0, 1), False)
+    assert summed((1,), ("n", "n")) is None  # two reductions: left to unbroadcast
+    assert summed((1,), ("?",)) is None
     assert join(("n",), (1,)) == ("?",)
     assert join((), ("n",)) is None
 

@@ -4,9 +4,10 @@ Entry point: ``adjoint(rhs, ans, g, ctx) -> [(operand, expr) | (operand, index, 
 for ``ans = rhs`` whose adjoint is the expression ``g``, the contributions to each
 active operand's adjoint. A pair means "add ``expr`` to the operand's adjoint"; a
 triple means "add ``expr`` at ``operand[index]``". ``ctx`` (built by the cps stage)
-answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``; ``ctx.free``
-holds the positions of operands that certainly have the result's shape (no ``unbroadcast``),
-``ctx.ranks`` the ranks of ``@``'s operands when they are known.
+answers ``active(name)``, ``resolve(node)``, ``bind(name, obj)`` and ``fail(msg)``; ``ctx.sums``
+says, for operands whose shapes are known, how their adjoint is summed to their shape: ``()``
+for not at all (no ``unbroadcast``), ``(axes, keepdims)`` for one ``np.add.reduce``;
+``ctx.ranks`` holds the ranks of ``@``'s operands when they are known.
 """
 
 import inspect
@@ -115,7 +116,7 @@ def _binop(rhs, ans, g, ctx):
         return _sequence_op(rhs, g, ctx)  # may be list + list or list * n
     scalar = _scalar_const(rhs.left) or _scalar_const(rhs.right)  # x * 2.0: no broadcasting
     return _apply(ctx, BINOPS.get(type(rhs.op)), [rhs.left, rhs.right], {}, ans, g,
-                  type(rhs.op).__name__, frozenset((0, 1)) if scalar else ctx.free)
+                  type(rhs.op).__name__, {0: (), 1: ()} if scalar else ctx.sums)
 
 
 def _sequence_op(rhs, g, ctx):
@@ -140,12 +141,25 @@ def _scalar_const(node):
     return isinstance(node, gast.Constant) and isinstance(node.value, (int, float))
 
 
-def _strip_unbroadcast(expr, ctx):
+def _static_unbroadcast(expr, ctx, how):
+    """``unbroadcast(e, x)`` where it is known how ``e`` is summed to ``x``'s shape: ``e``
+    itself, or ``np.add.reduce(e, axis=..., keepdims=...)`` (with a minus sign taken
+    outside, where the sum is the smaller array)."""
     name = ctx.bind("unbroadcast", runtime.unbroadcast)
-    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
-            and expr.func.id == name:
-        return expr.args[0]
-    return expr
+    if not (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name)
+            and expr.func.id == name):
+        return expr
+    e = expr.args[0]
+    if not how:
+        return e
+    axes, keepdims = how
+    negated = isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub)
+    summed = syntax.template("np.add.reduce(e, axis=a, keepdims=k)" if keepdims
+                             else "np.add.reduce(e, axis=a)", np=ctx.bind("np", np),
+                             e=e.operand if negated else e,
+                             a=syntax.const(axes[0] if len(axes) == 1 else axes),
+                             k=syntax.const(keepdims))
+    return syntax.template("-s", s=summed) if negated else summed
 
 
 def _active(ctx, node):
@@ -170,12 +184,12 @@ def _call(rhs, ans, g, ctx):
                                        y=args[1]))
                 for x, form in zip(args, MATMUL_FORMS[ctx.ranks], strict=True)
                 if _active(ctx, x)]
-    return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func), ctx.free)
+    return _apply(ctx, fun, args, kwargs, ans, g, gast.unparse(func), ctx.sums)
 
 
-def _apply(ctx, fun, args, kwargs, ans, g, label, free=frozenset()):
-    """The rule of ``fun`` applied to the active ``args``; ``free`` are the positions whose
-    adjoint needs no ``unbroadcast``."""
+def _apply(ctx, fun, args, kwargs, ans, g, label, sums=None):
+    """The rule of ``fun`` applied to the active ``args``; ``sums`` says how the adjoints of
+    some positions are summed to their operand's shape (module docstring)."""
     rule = ctx.registry.lookup(fun) if fun is not None else None
     label = OPERATOR_NAMES.get(fun, label)
     if rule is None:
@@ -194,7 +208,8 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, free=frozenset()):
         if vjp is None:
             ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
         expr = _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)
-        out.append((a.id, _strip_unbroadcast(expr, ctx) if i in free else expr))
+        out.append((a.id, _static_unbroadcast(expr, ctx, sums[i]) if sums and i in sums
+                    else expr))
     for name, value in kwargs.items():
         if _active(ctx, value):
             vjp = rule.keyword_vjp(name)

@@ -155,7 +155,7 @@ class _Cps(Statements, ControlFlow, Sweep):
         if num and state == OWNED:
             return [self.add_into(b, expr)]
         if num:
-            return [syntax.assign(b, syntax.binop(b, gast.Add, expr))]
+            return [syntax.assign(b, syntax.plus(b, expr))]
         if state == OWNED:
             return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
                                                  [b, expr]))]

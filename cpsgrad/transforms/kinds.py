@@ -11,9 +11,12 @@ import numpy as np
 SEQUENCE_RESULTS = {"split", "array_split", "slogdet", "eigh", "append", "tolist"}
 
 
-def numeric_names(unit, fndef, kinds):
+def numeric_names(unit, fndef, kinds, arrays=frozenset()):
     """Names of ``fndef`` whose every value is a number or an array (not a tree); ``kinds``
-    says which parameters are (``"num"``). ``unit`` resolves names and knows the rules."""
+    says which parameters are (``"num"``). ``unit`` resolves names and knows the rules.
+    ``arrays``: names the shape analysis found bound to numbers and arrays only (an item of
+    a dict argument of known shape); taken where nothing but assignments and loops of
+    ``fndef`` itself bind them."""
     params = [a.id for a in fndef.args.args]
     assigns = {}
     for node in gast.walk(fndef):
@@ -33,7 +36,26 @@ def numeric_names(unit, fndef, kinds):
                 changed = True
     containers = {n for n, rhss in assigns.items() if any(_container(unit, fndef, r)
                                                           for r in rhss)}
-    return (names | (used & set(assigns))) - containers  # [x] * 3 repeats a list
+    found = (names | (used & set(assigns))) - containers  # [x] * 3 repeats a list
+    return found | (set(arrays) & _plainly_bound(fndef))
+
+
+def _plainly_bound(fndef):
+    """Names bound only by ``name = ...`` and ``for name in ...`` in ``fndef``'s own body."""
+    plain = {id(s.targets[0]) for s in gast.walk(fndef)
+             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
+    plain |= {id(s.target) for s in gast.walk(fndef)
+              if isinstance(s, gast.For) and isinstance(s.target, gast.Name)}
+    names, other = set(), set()
+    for node in gast.walk(fndef):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fndef:
+            other |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        elif isinstance(node, (gast.alias, gast.Global, gast.Nonlocal)):
+            other |= {getattr(node, "asname", None) or getattr(node, "name", ""),
+                      *getattr(node, "names", [])}
+        elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            (names if id(node) in plain else other).add(node.id)
+    return names - other
 
 
 ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)

@@ -5,7 +5,8 @@ or ``"?"`` (unknown), so ``()`` is a float. ``Int`` is an integer scalar; ``Shap
 array's ``.shape``; ``Tree`` is a dict, tuple or object (its attributes) of patterns; ``None``
 is unknown.
 ``pattern_of(value)`` is the pattern of a runtime value; ``join`` merges the patterns a name
-has on two paths; ``broadcast``, ``reduce_`` and ``matmul`` give the patterns of results.
+has on two paths; ``broadcast``, ``reduce_`` and ``matmul`` give the patterns of results;
+``summed`` says how an operand's adjoint is summed back to its shape.
 """
 
 import functools
@@ -140,12 +141,29 @@ def broadcast(a, b):
     return tuple(out)
 
 
-def same_as_result(p, other):
-    """Whether an operand of pattern ``p`` certainly has the shape of ``p op other``."""
-    if p is None or other is None or len(p) < len(other):
-        return False
-    other = (ONE,) * (len(p) - len(other)) + other
-    return all(x == MANY or y == ONE for x, y in zip(p, other, strict=True))
+def summed(p, other):
+    """How the adjoint of an operand of pattern ``p`` in ``p op other`` is summed back to the
+    operand's shape: ``()`` if it already has it (no sum), ``(axes, keepdims)`` for one
+    ``np.add.reduce``, or None where a pattern leaves it open (or it takes two reductions:
+    leading axes and length-one ones)."""
+    if p is None or other is None:
+        return None
+    lead = max(len(other) - len(p), 0)
+    other = (ONE,) * (len(p) + lead - len(other)) + other
+    ones = []
+    for i, x in enumerate(p):
+        y = other[lead + i]
+        if x == MANY or y == ONE:
+            continue  # the result has the operand's length on this axis
+        if x == ONE and y == MANY:
+            ones.append(i)
+            continue
+        return None
+    if lead and ones:
+        return None
+    if lead:
+        return tuple(range(lead)), False
+    return (tuple(ones), True) if ones else ()
 
 
 def reduce_(p, axis, keepdims):

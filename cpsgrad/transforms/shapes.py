@@ -1,4 +1,5 @@
-"""Stage 4b: static shape facts, so the adjoint can drop ``unbroadcast`` where it does nothing.
+"""Stage 4b: static shape facts, so the adjoint can drop ``unbroadcast`` where it does nothing
+and sum over the axes it would find (``np.add.reduce(g, axis=0)``) where they are known.
 
 Entry point: ``shapes(fndef, params, resolve, returns) -> Facts``. ``params`` maps each
 parameter to the pattern of the argument the adjoint is built for; ``resolve(func)`` is the
@@ -6,8 +7,8 @@ object a call refers to; ``returns(fn, args, kwargs)`` says whether calling ``fn
 code and which pattern it returns, given the patterns of its arguments.
 
 Patterns (``transforms/patterns.py``) say as much about a value's shape as broadcasting needs.
-Anything not understood is ``None``, and an ``unbroadcast`` is only dropped where both patterns
-are fully known to match: a missed fact costs a function call, a wrong one a wrong gradient.
+Anything not understood is ``None``, and an ``unbroadcast`` is only replaced where both patterns
+are fully known: a missed fact costs a function call, a wrong one a wrong gradient.
 A call that is given a dict forgets every dict's pattern (it may change it), unless it is a
 module-level function called with active arguments: those are transformed, and ``fence``
 refuses callees that change their arguments. An object's pattern (its attributes) is
@@ -30,14 +31,25 @@ MATRIX = 2  # np.dot(a, b) is a @ b while neither has more axes than a matrix
 
 class Facts:
     def __init__(self):
-        self.free = {}  # id(assign) -> positions of operands whose adjoint needs no unbroadcast
+        self.sums = {}  # id(assign) -> {operand position: how its adjoint is summed (summed())}
         self.calls = {}  # id(assign) -> {name: pattern} where a user function is called
         self.ranks = {}  # id(assign) -> the ranks of the operands of ``@``
         self.returns = []
+        self.bound = {}  # name -> whether every value bound to it is a number or an array
 
-    def record_free(self, stmt, positions):
-        old = self.free.get(id(stmt))
-        self.free[id(stmt)] = positions if old is None else old & positions
+    def record_bound(self, name, pattern):
+        array = isinstance(pattern, tuple) and not isinstance(pattern, (Int, Shape, Tree))
+        self.bound[name] = self.bound.get(name, True) and array
+
+    def arrays(self):
+        """Names bound only to numbers and arrays (of any shape): their adjoints add with
+        ``+``, in place where the adjoint owns them."""
+        return {name for name, array in self.bound.items() if array}
+
+    def record_sums(self, stmt, sums):
+        old = self.sums.get(id(stmt))
+        self.sums[id(stmt)] = sums if old is None else {
+            i: s for i, s in sums.items() if old.get(i) == s}
 
     def record_ranks(self, stmt, ranks):
         old = self.ranks.setdefault(id(stmt), ranks)
@@ -104,6 +116,7 @@ class _Shapes:
             for n in gast.walk(target):
                 if isinstance(n, gast.Name):
                     env[n.id] = None
+                    self.facts.record_bound(n.id, None)
             return _forget_trees(env) if isinstance(target, (gast.Subscript, gast.Attribute)) \
                 else env
         pattern = self.expr(rhs, env, s)
@@ -121,6 +134,7 @@ class _Shapes:
                 if not fenced and _passes_tree(rhs, env):
                     env = _forget_trees(env)  # it may change a dict it is given
         env[target.id] = pattern
+        self.facts.record_bound(target.id, pattern)
         return env
 
     def loop(self, s, env):
@@ -129,7 +143,10 @@ class _Shapes:
             self.breaks.append([])
             body = dict(head)
             if isinstance(s, gast.For):
-                body.update(self.loop_target(s, head))
+                targets = self.loop_target(s, head)
+                for name, pattern in targets.items():
+                    self.facts.record_bound(name, pattern)
+                body.update(targets)
             out = self.block(s.body, body)
             exits = self.breaks.pop()
             new = pat.join_envs(head, out)
@@ -206,8 +223,8 @@ class _Shapes:
     def elementwise(self, a, b, stmt):
         out = pat.broadcast(a, b)
         if stmt is not None:
-            self.facts.record_free(stmt, frozenset(
-                i for i, (p, q) in enumerate(((a, b), (b, a))) if pat.same_as_result(p, q)))
+            sums = {i: pat.summed(p, q) for i, (p, q) in enumerate(((a, b), (b, a)))}
+            self.facts.record_sums(stmt, {i: s for i, s in sums.items() if s is not None})
         return out
 
     def subscript(self, p, index, env):

@@ -41,7 +41,7 @@ class Statements:
             v = self.define(frame, s.targets[0].id, env, self.rhs_kind(rhs), active)
             if isinstance(rhs, gast.Name) and rhs.id in self.local_fns:  # g = lambda_12
                 self.local_fns[v] = self.local_fns[rhs.id]
-            hints = (self.facts.free.get(id(s), frozenset()),  # operands needing no unbroadcast
+            hints = (self.facts.sums.get(id(s), {}),  # how operands' adjoints are summed
                      self.facts.ranks.get(id(s)))  # the ranks of the operands of @
             return [syntax.assign(v, rhs)], ([(s, ("assign", v, rhs, hints))] if active else [])
         if isinstance(s, gast.Assign):
@@ -199,8 +199,8 @@ class Statements:
 class _Rules:
     """What the adjoint stage may ask about the statement being differentiated."""
 
-    def __init__(self, cps, free, ranks):
-        self.cps, self.registry, self.free, self.ranks = cps, cps.unit.registry, free, ranks
+    def __init__(self, cps, sums, ranks):
+        self.cps, self.registry, self.sums, self.ranks = cps, cps.unit.registry, sums, ranks
 
     def active(self, name):
         return name in self.cps.active
