@@ -141,13 +141,7 @@ class _Cps(Statements, ControlFlow, Sweep):
                                                  [b, expr]))]
         state = frame.state[v]
         if index is not None:
-            frame.state[v] = OWNED
-            if state == ZERO:
-                return [syntax.assign(b, syntax.call(helper("item_bar", runtime.item_bar),
-                                                     [v, index, expr]))]
-            acc = b if state == OWNED else syntax.call(helper("copy_bar", runtime.copy_bar), [b])
-            return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
-                                                 [acc, index, expr]))]
+            return self.contribute_item(frame, v, expr, index, source_index)
         if state == ZERO:
             frame.state[v] = ALIAS
             return [syntax.assign(b, expr)]
@@ -160,6 +154,21 @@ class _Cps(Statements, ControlFlow, Sweep):
             return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
                                                  [b, expr]))]
         return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
+
+    def contribute_item(self, frame, v, expr, index, source_index):
+        """``contribute`` at ``v[index]``, in ``v``'s own frame."""
+        state, b, helper = frame.state[v], bar(v), self.unit.bind
+        frame.state[v] = OWNED
+        if state == ZERO and self.kind.get(v) == "num" and _sliced(source_index):
+            self.dense.add(v)  # zeros, the slice written; later slices added in place
+            return [syntax.assign(b, self.zero(v)),
+                    syntax.assign(syntax.subscript(b, source_index, "store"), expr)]
+        if state == ZERO:
+            return [syntax.assign(b, syntax.call(helper("item_bar", runtime.item_bar),
+                                                 [v, index, expr]))]
+        acc = b if state == OWNED else syntax.call(helper("copy_bar", runtime.copy_bar), [b])
+        return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
+                                             [acc, index, expr]))]
 
     def add_into(self, b, expr):
         """``b += expr``, but ``b = add_outer(b, g, y)`` for a rank-one update of a matrix
@@ -431,6 +440,12 @@ def _basic_index(node):
         return bool(node.elts) and all(map(_basic_index, node.elts))
     return isinstance(node, gast.Slice) or (
         isinstance(node, gast.Constant) and type(node.value) is int)
+
+
+def _sliced(node):
+    """A basic index with a slice in it (``x[:, a:b]``): its adjoint is dense anyway (a
+    row ``E[i]`` of a large array keeps a row-sparse adjoint, ``runtime.RowSparse``)."""
+    return _basic_index(node) and any(isinstance(n, gast.Slice) for n in gast.walk(node))
 
 
 def _all_names(fndef):
