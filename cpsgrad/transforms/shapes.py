@@ -36,6 +36,10 @@ class Facts:
         self.ranks = {}  # id(assign) -> the ranks of the operands of ``@``
         self.returns = []
         self.bound = {}  # name -> whether every value bound to it is a number or an array
+        self.found = {}  # id(assign) -> whether its read (d["k"], obj.w, x.shape) certainly works
+
+    def record_found(self, stmt, found):
+        self.found[id(stmt)] = self.found.get(id(stmt), True) and found
 
     def record_bound(self, name, pattern):
         array = isinstance(pattern, tuple) and not isinstance(pattern, (Int, Shape, Tree))
@@ -120,6 +124,9 @@ class _Shapes:
             return _forget_trees(env) if isinstance(target, (gast.Subscript, gast.Attribute)) \
                 else env
         pattern = self.expr(rhs, env, s)
+        if isinstance(rhs, (gast.Attribute, gast.Subscript)):
+            container = self.expr(rhs.value, env)
+            self.facts.record_found(s, pattern is not None and _found(rhs, container))
         if isinstance(rhs, gast.Call):
             self.facts.record_call(s, env)
             if _passes_object(rhs, env):  # any call given an object may change its attributes
@@ -311,6 +318,17 @@ def _passes_object(call, env):
         if isinstance(p, Tree) and p.kind == "object":
             return True
     return False
+
+
+def _found(read, container):
+    """Whether ``read`` (``d["k"]``, ``obj.w``, ``x.shape``), whose value has a known pattern,
+    reads a key or attribute that exists and that no call may have changed: an item or
+    attribute of a dict, tuple or object of known pattern, or an array's shape (or a length
+    in it)."""
+    if isinstance(container, (Tree, Shape)):
+        return True  # (a Shape's item has a pattern only for an index in range)
+    return isinstance(read, gast.Attribute) and read.attr in ("shape", "ndim", "size") \
+        and dims(container) is not None
 
 
 def _forget_trees(env, kinds=("dict", "tuple", "object")):

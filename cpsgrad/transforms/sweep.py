@@ -85,13 +85,27 @@ class Sweep:
             heads.append((head, entry))
         benv = dict(env)
         index = self.define(frame, s.target.id, benv, active=False)
-        body, records, local = [], [], {index, *(h for h, _ in heads)}
+        chunks = []  # (statement, its forward code, its records, the names it defines)
         for stmt in s.body:
             self.current_stmt = stmt
             fwd, rec = self.simple(stmt, frame, benv)
-            body += self.comment(stmt) + fwd
-            records += rec
-            local |= {benv[n] for n in stores([stmt])}
+            chunks.append((stmt, fwd, rec, {benv[n] for n in stores([stmt])}))
+        local = {index, *(h for h, _ in heads)}
+        early = self.hoisted(chunks, local)
+        before, early_records, body, records = [], [], [], []
+        for moved in (True, False):
+            self.last_line = None
+            for stmt, fwd, rec, defined in chunks:
+                if (id(stmt) in early) != moved:
+                    continue
+                if moved:
+                    before += self.comment(stmt) + fwd
+                    early_records += rec
+                else:
+                    body += self.comment(stmt) + fwd
+                    records += rec
+                    local |= defined
+        out += before
         ends = [benv[n] for n in carried]
         rebind = [syntax.assign(h, syntax.name(e)) for (h, _), e in zip(heads, ends, strict=True)]
         bounds = _range_args(*(self.rename(a, env) for a in s.iter.args))
@@ -99,7 +113,42 @@ class Sweep:
                      syntax.for_(index, syntax.call(self.unit.bind("range", range), bounds),
                                  [*body, *rebind]),
                      len(body), heads, ends, records, local, bounds)
-        return [*out, loop.saves, loop.node], [(s, ("sweep", loop))]
+        return [*out, loop.saves, loop.node], [*early_records, (s, ("sweep", loop))]
+
+    def hoisted(self, chunks, local):
+        """The loop's statements that read the same value in every iteration from what exists
+        before the loop, and certainly can (a copy, a constant, a dict item, object attribute
+        or array shape that the shape analysis found): made once, before the loop. Their
+        adjoints are then made once too, after the reverse sweep, from accumulators the
+        sweep adds into (``params_bar['W']`` once, not an ``add_item`` per iteration)."""
+        emitted = [node for _stmt, fwd, _rec, _defined in chunks for node in fwd]
+        kept = not sets_attributes(syntax.module(emitted), self.unit.resolve_emitted,
+                                   lambda _call, fun: fun is not None)
+        defined = set(local) | {n.id for node in emitted for n in gast.walk(node)
+                                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        out, moved = set(), set()
+        for stmt, fwd, _rec, _defined in chunks:
+            if len(fwd) != 1 or not isinstance(fwd[0], gast.Assign) \
+                    or not isinstance(fwd[0].targets[0], gast.Name):
+                continue
+            value = fwd[0].value
+            if _loads(value) & defined <= moved and self.early(stmt, value, kept):
+                out.add(id(stmt))
+                moved.add(fwd[0].targets[0].id)
+        return out
+
+    def early(self, stmt, value, objects_kept):
+        """Whether ``value`` (of ``stmt``) can be read before the loop (``hoisted``)."""
+        if isinstance(value, gast.UnaryOp):
+            value = value.operand  # -1
+        if isinstance(value, (gast.Name, gast.Constant)):
+            return True
+        if not self.facts.found.get(id(stmt)) or not isinstance(value.value, gast.Name):
+            return False
+        if isinstance(value, gast.Attribute):
+            return value.attr in SHAPE_ATTRS or objects_kept
+        return isinstance(value, gast.Subscript) \
+            and isinstance(value.slice, (gast.Name, gast.Constant))
 
     def backward_sweep(self, rec, frame):
         loop = rec[1]
