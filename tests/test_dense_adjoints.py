@@ -5,6 +5,7 @@
 * The adjoint of an array read through slices (``gates[:, :n]``, ``gates[:, n:2 * n]``) is
   zeros with the first slice written, the others added in place.
 * Sums over broadcast axes known when the adjoint is built are ``np.add.reduce``.
+* NumPy reductions of arrays (``np.sum(x, axis=1)``) run as their methods (``x.sum(axis=1)``).
 
 Each function is written the way users write them; gradients are checked against finite
 differences and autograd on the same source.
@@ -46,6 +47,20 @@ def row_bias(params, x):
     return np.sum(np.tanh(out) * 2.0 - col)
 
 
+def reductions(x, w):
+    s = np.sum(x * w, axis=1, keepdims=True)
+    m = np.amax(x, axis=0)
+    v = np.var(x) + np.mean(x * x) + np.sum(np.std(x, axis=1))
+    return np.sum(s * s) + np.sum(m) + v + np.prod(np.min(x, 1))
+
+
+def on_floats(x, w):
+    total = 0.0
+    for xi in [x[0, 0], x[1, 1]]:  # floats: no .sum method, NumPy's functions stay
+        total = total + np.sum(xi * w[0]) + np.max(xi)
+    return total
+
+
 def make_gated():
     k, n, b = 4, 3, 2
     params = {"W": rng.normal(size=(k + n, 3 * n)) * 0.5, "b": rng.normal(size=3 * n) * 0.1}
@@ -63,7 +78,13 @@ def oracle(fn):
                                                            {"np": anp})})
 
 
-@pytest.mark.parametrize(("fn", "make"), [(gated, make_gated), (row_bias, make_row_bias)])
+def make_reductions():
+    return rng.normal(size=(4, 3)), rng.normal(size=3)
+
+
+@pytest.mark.parametrize(("fn", "make"), [(gated, make_gated), (row_bias, make_row_bias),
+                                          (reductions, make_reductions),
+                                          (on_floats, make_reductions)])
 def test_gradients_match_oracles(fn, make):
     params, x = make()
     got = leaves(cpsgrad.grad(fn)(params, x))
@@ -82,6 +103,21 @@ def test_forms_emitted():
     params, x = make_row_bias()
     source = cpsgrad.show_source(cpsgrad.grad(row_bias), params, x)
     assert "np.add.reduce(" in source and "unbroadcast(" not in source
+
+
+def forward_code(fn, *args):
+    source = cpsgrad.show_source(cpsgrad.grad(fn), *args).split("def ", 1)[1].split("k(")[0]
+    return "\n".join(ln for ln in source.splitlines() if not ln.strip().startswith("#"))
+
+
+def test_reductions_of_arrays_are_methods():
+    code = forward_code(reductions, *make_reductions())
+    for method in (".sum(axis=1, keepdims=True)", ".max(axis=0)", ".var()", ".mean()",
+                   ".std(axis=1)", ".prod()", ".min(1)"):
+        assert method in code, method
+    assert "np.sum(" not in code and "np.amax(" not in code
+    code = forward_code(on_floats, *make_reductions())
+    assert "np.sum(" in code and "np.max(" in code
 
 
 def test_row_of_a_large_table_stays_row_sparse():

@@ -37,6 +37,10 @@ class Facts:
         self.returns = []
         self.bound = {}  # name -> whether every value bound to it is a number or an array
         self.found = {}  # id(assign) -> whether its read (d["k"], obj.w, x.shape) certainly works
+        self.methods = {}  # id(assign) -> whether np.sum(x, ...) there is x.sum(...) (x an array)
+
+    def record_method(self, stmt, array):
+        self.methods[id(stmt)] = self.methods.get(id(stmt), True) and array
 
     def record_found(self, stmt, found):
         self.found[id(stmt)] = self.found.get(id(stmt), True) and found
@@ -275,6 +279,8 @@ class _Shapes:
             if fun.nin == 1:
                 return dims(args[0])
             return self.elementwise(dims(args[0]), dims(args[1]), stmt)
+        if fun in REDUCTIONS and stmt is not None and e.args:  # x.sum() where x is an array
+            self.facts.record_method(stmt, bool(dims(args[0])))
         if fun in REDUCTIONS and len(args) <= 2:  # noqa: PLR2004 (x and axis)
             axis = e.args[1] if len(args) == 2 else kwargs.get("axis")  # noqa: PLR2004
             axis = None if axis is None else _axes(self.expr(axis, env), axis)

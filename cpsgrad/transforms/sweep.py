@@ -123,7 +123,7 @@ class Sweep:
         sweep adds into (``params_bar['W']`` once, not an ``add_item`` per iteration)."""
         emitted = [node for _stmt, fwd, _rec, _defined in chunks for node in fwd]
         kept = not sets_attributes(syntax.module(emitted), self.unit.resolve_emitted,
-                                   lambda _call, fun: fun is not None)
+                                   _vouched)
         defined = set(local) | {n.id for node in emitted for n in gast.walk(node)
                                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
         out, moved = set(), set()
@@ -202,7 +202,7 @@ class Sweep:
         """Whether no statement of the loop can set an attribute (``setattr``, ``__dict__``):
         then ``obj.w`` of an ``obj`` from before the loop is the same in every iteration."""
         return not sets_attributes(syntax.module(loop.node.body[:loop.n_body]),
-                                   self.unit.resolve_emitted, lambda _call, fun: fun is not None)
+                                   self.unit.resolve_emitted, _vouched)
 
     def saved_values(self, loop, body):
         """Keep, per iteration, the values of the loop that ``body`` reads: one list each,
@@ -276,6 +276,12 @@ def _copies(loop):
 
 def _fixed(e, same, local):
     return isinstance(e, gast.Name) and (e.id in same or e.id not in local)
+
+
+def _vouched(call, fun):
+    """A call that sets no attribute: of a library function, or a reduction made a method
+    (``x.sum()``, ``statements.method_form``)."""
+    return fun is not None or getattr(call, "reduction", None) is not None
 
 
 def _range_args(start, stop, step):

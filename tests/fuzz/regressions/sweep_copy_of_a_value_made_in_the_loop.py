@@ -12,7 +12,7 @@ def helper1(arg0, arg1):
 def f(x):
     for r1 in x:
         y = np.inner(r1, r1)
-        y = y
+        y = y  # noqa: PLW0127 (the generated program copies y to itself)
     t1 = helper1(*[x[:, :1][:, 0], x[:, :1]])
     s1 = max(helper1(x, x[:, :1]), y, abs(t1))
     return s1
