@@ -31,6 +31,7 @@ from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
 from cpsgrad.transforms.patterns import capped, pattern_of
 from cpsgrad.transforms.receivers import method_call, unchanged
+from cpsgrad.transforms.reduced import reduced
 from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
@@ -109,6 +110,8 @@ class Unit:
         facts = shapes(tree, dict(zip(params, patterns, strict=True)),
                        lambda func: self.resolve_source(tree, func), self.returns,
                        analysis.active)
+        facts.reduced = reduced(tree, facts, lambda func: self.resolve_source(tree, func),
+                                self.registry)
         self.numeric[id(tree)] = numeric_names(self, tree, kinds, facts.arrays())
         self.stages.setdefault(source.name, {"parsed": source.tree, "anf": tree})
         adj = cps(tree, name, self, analysis, act, kinds, facts,

@@ -6,6 +6,8 @@
   zeros with the first slice written, the others added in place.
 * Sums over broadcast axes known when the adjoint is built are ``np.add.reduce``.
 * NumPy reductions of arrays (``np.sum(x, axis=1)``) run as their methods (``x.sum(axis=1)``).
+* The adjoint of ``np.sum(y * logp)`` or ``np.sum(np.exp(z), axis=-1, keepdims=True)`` stays
+  in the reduced shape (one multiplication broadcasts it), with no ``repeat_to_match``.
 
 Each function is written the way users write them; gradients are checked against finite
 differences and autograd on the same source.
@@ -61,6 +63,23 @@ def on_floats(x, w):
     return total
 
 
+def xent(z, y):
+    lse = np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    sq = np.mean(z * z)  # mean: g / count, broadcast by the product's adjoint
+    return -np.sum(y * (z - lse)) + sq
+
+
+def used_twice(z, y):
+    e = np.exp(z)
+    s = np.sum(e, axis=-1, keepdims=True)  # e is read again below: its adjoint is full
+    d = np.sum(z * 2.0)  # times a number: g * 2.0 would stay a number
+    return np.sum(y * e / s) + d + np.sum(np.sum(y * z, axis=0))  # a quotient; no keepdims
+
+
+def make_xent():
+    return rng.normal(size=(4, 5)), np.eye(5)[[0, 3, 1, 4]]
+
+
 def make_gated():
     k, n, b = 4, 3, 2
     params = {"W": rng.normal(size=(k + n, 3 * n)) * 0.5, "b": rng.normal(size=3 * n) * 0.1}
@@ -84,7 +103,8 @@ def make_reductions():
 
 @pytest.mark.parametrize(("fn", "make"), [(gated, make_gated), (row_bias, make_row_bias),
                                           (reductions, make_reductions),
-                                          (on_floats, make_reductions)])
+                                          (on_floats, make_reductions),
+                                          (xent, make_xent), (used_twice, make_xent)])
 def test_gradients_match_oracles(fn, make):
     params, x = make()
     got = leaves(cpsgrad.grad(fn)(params, x))
@@ -118,6 +138,13 @@ def test_reductions_of_arrays_are_methods():
     assert "np.sum(" not in code and "np.amax(" not in code
     code = forward_code(on_floats, *make_reductions())
     assert "np.sum(" in code and "np.max(" in code
+
+
+def test_reduced_adjoints():
+    source = cpsgrad.show_source(cpsgrad.grad(xent), *make_xent())
+    assert "repeat_to_match(" not in source
+    source = cpsgrad.show_source(cpsgrad.grad(used_twice), *make_xent())
+    assert source.count("repeat_to_match(") == 5  # each of the five sums above
 
 
 def test_row_of_a_large_table_stays_row_sparse():

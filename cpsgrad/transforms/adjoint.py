@@ -18,7 +18,7 @@ import numpy as np
 
 from cpsgrad import dispatch, runtime, syntax
 from cpsgrad.errors import NoRuleError
-from cpsgrad.rules.numpy import index_trick_vjp
+from cpsgrad.rules.numpy import index_trick_vjp, repeat_to_match
 from cpsgrad.rules.registry import inline_form
 
 BINOPS = {gast.Add: np.add, gast.Sub: np.subtract, gast.Mult: np.multiply,
@@ -162,6 +162,19 @@ def _static_unbroadcast(expr, ctx, how):
     return syntax.template("-s", s=summed) if negated else summed
 
 
+def _unrepeated(expr, ctx):
+    """A reduction's adjoint left in its reduced shape (``transforms/reduced.py``): each
+    ``repeat_to_match(g, x, ...)`` in it is ``g``."""
+    repeat = ctx.bind("repeat_to_match", repeat_to_match)
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
+            and expr.func.id == repeat:
+        return expr.args[0]
+    if isinstance(expr, gast.BinOp):  # np.mean: repeat_to_match(...) / count
+        return syntax.binop(_unrepeated(expr.left, ctx), type(expr.op),
+                            _unrepeated(expr.right, ctx))
+    return expr
+
+
 def _active(ctx, node):
     return isinstance(node, gast.Name) and ctx.active(node.id)
 
@@ -200,6 +213,7 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, sums=None):
     if rule.nondiff:
         return []
     args, kwargs = _positional(ctx, fun, args, kwargs)
+
     out = []
     for i, a in enumerate(args):
         if not _active(ctx, a):
@@ -208,6 +222,8 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, sums=None):
         if vjp is None:
             ctx.fail(f"`{label}` is not differentiable with respect to its argument {i + 1}")
         expr = _rule_expr(ctx, vjp, rule, i, args, kwargs, ans, g)
+        if ctx.reduced:
+            expr = _unrepeated(expr, ctx)
         out.append((a.id, _static_unbroadcast(expr, ctx, sums[i]) if sums and i in sums
                     else expr))
     for name, value in kwargs.items():

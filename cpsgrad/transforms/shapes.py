@@ -38,6 +38,7 @@ class Facts:
         self.bound = {}  # name -> whether every value bound to it is a number or an array
         self.found = {}  # id(assign) -> whether its read (d["k"], obj.w, x.shape) certainly works
         self.methods = {}  # id(assign) -> whether np.sum(x, ...) there is x.sum(...) (x an array)
+        self.reduced = set()  # ids of reductions whose adjoint stays reduced (reduced.py)
 
     def record_method(self, stmt, array):
         self.methods[id(stmt)] = self.methods.get(id(stmt), True) and array

@@ -45,6 +45,7 @@ class Statements:
             if isinstance(rhs, gast.Name) and rhs.id in self.local_fns:  # g = lambda_12
                 self.local_fns[v] = self.local_fns[rhs.id]
             hints = (self.facts.sums.get(id(s), {}),  # how operands' adjoints are summed
+                     id(s) in self.facts.reduced,  # a reduction whose adjoint stays reduced
                      self.facts.ranks.get(id(s)))  # the ranks of the operands of @
             fwd = self.method_form(rhs) if self.facts.methods.get(id(s)) else rhs
             return [syntax.assign(v, fwd)], ([(s, ("assign", v, rhs, hints))] if active else [])
@@ -213,8 +214,9 @@ class Statements:
 class _Rules:
     """What the adjoint stage may ask about the statement being differentiated."""
 
-    def __init__(self, cps, sums, ranks):
+    def __init__(self, cps, sums, reduced, ranks):
         self.cps, self.registry, self.sums, self.ranks = cps, cps.unit.registry, sums, ranks
+        self.reduced = reduced
 
     def active(self, name):
         return name in self.cps.active
