@@ -147,6 +147,27 @@ def test_reduced_adjoints():
     assert source.count("repeat_to_match(") == 5  # each of the five sums above
 
 
+def conv_layer(K, x):
+    patches = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))
+    out = np.einsum("bijkl,fkl->bfij", patches, K)  # large: along a contraction path
+    small = np.einsum("i,i->", K[0, 0], K[1, 1])  # small: NumPy's own loop
+    return np.sum(np.tanh(out)) + small
+
+
+def test_einsum_runs_along_a_contraction_path():
+    from cpsgrad.rules.numpy import EINSUM_PATH_MIN
+
+    K, x = rng.normal(size=(4, 3, 3)), rng.normal(size=(60, 9, 9))
+    assert x.size >= EINSUM_PATH_MIN > K[0, 0].size * 2
+    code = forward_code(conv_layer, K, x)
+    assert "einsum('bijkl,fkl->bfij'" in code and "np.einsum(" not in code
+    got = cpsgrad.grad(conv_layer)(K, x)  # (autograd has no sliding_window_view)
+    assert_leaves_close([got], finite_differences(conv_layer, (K, x), 0))
+    small = (K[:, :2, :2], x[:3, :4, :4])
+    assert_leaves_close([cpsgrad.grad(conv_layer)(*small)],
+                        finite_differences(conv_layer, small, 0))
+
+
 def test_row_of_a_large_table_stays_row_sparse():
     def lookup(E, ids):
         return sum(np.sum(np.tanh(E[i])) for i in ids)

@@ -414,6 +414,20 @@ def einsum_parse(subscripts, operands):
     return full, out
 
 
+EINSUM_PATH_MIN = 4096  # operand elements from which a contraction path pays for itself
+
+
+def einsum(subscripts, *operands, **kwargs):
+    """``np.einsum`` along an optimized contraction path (pairwise, through BLAS) once the
+    operands are large enough to pay for finding it; NumPy's default (``optimize=False``)
+    contracts all operands in one nested loop, often many times slower. The emitted code
+    calls this for the user's ``np.einsum`` without ``optimize=``, as JAX and PyTorch
+    contract einsums along a path too. The same numbers, up to rounding."""
+    if "optimize" not in kwargs and sum(np.size(op) for op in operands) >= EINSUM_PATH_MIN:
+        kwargs["optimize"] = True
+    return np.einsum(subscripts, *operands, **kwargs)
+
+
 def einsum_vjp(g, argnum, subscripts, operands):
     """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``."""
     specs, out = einsum_parse(subscripts, operands)
@@ -430,7 +444,7 @@ def einsum_vjp(g, argnum, subscripts, operands):
     missing = "".join(c for c in unique if c not in seen)
     if missing:
         terms.append((missing, np.ones([sizes[c] for c in missing], float_dtype(g))))
-    res = np.einsum(",".join(s for s, _ in terms) + "->" + unique, *(a for _, a in terms))
+    res = einsum(",".join(s for s, _ in terms) + "->" + unique, *(a for _, a in terms))
     # operand dimensions of size 1 that einsum broadcast: sum them back
     shape = dict(zip(mine, np.shape(x), strict=True))
     axes = tuple(i for i, c in enumerate(unique) if shape[c] == 1 and sizes[c] != 1)

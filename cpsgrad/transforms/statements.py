@@ -10,6 +10,7 @@ import numpy as np
 
 from cpsgrad import runtime, syntax
 from cpsgrad.naming import bar
+from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import activity as analyse
 from cpsgrad.transforms.activity import free_names, stores
 from cpsgrad.transforms.adjoint import adjoint
@@ -47,7 +48,7 @@ class Statements:
             hints = (self.facts.sums.get(id(s), {}),  # how operands' adjoints are summed
                      id(s) in self.facts.reduced,  # a reduction whose adjoint stays reduced
                      self.facts.ranks.get(id(s)))  # the ranks of the operands of @
-            fwd = self.method_form(rhs) if self.facts.methods.get(id(s)) else rhs
+            fwd = self.forward_form(rhs, s)
             return [syntax.assign(v, fwd)], ([(s, ("assign", v, rhs, hints))] if active else [])
         if isinstance(s, gast.Assign):
             return self.setitem(s, frame, env)
@@ -197,10 +198,24 @@ class Statements:
             self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
         return out
 
+    def forward_form(self, rhs, s):
+        """How ``rhs`` of ``s`` runs in the forward code: as written, but ``np.sum(x, axis=0)``
+        as ``x.sum(axis=0)`` for an array ``x`` (the same reduction, without NumPy's function
+        wrapper: a microsecond a call), and ``np.einsum(...)`` as ``einsum(...)``, along a
+        contraction path (``rules.numpy.einsum``). The adjoint is of ``rhs`` as written."""
+        if not isinstance(rhs, gast.Call):
+            return rhs
+        if self.facts.methods.get(id(s)):
+            return self.method_form(rhs)
+        if self.unit.resolve_emitted(rhs.func) is np.einsum \
+                and not any(kw.arg in ("optimize", None) for kw in rhs.keywords):
+            return syntax.call(self.unit.bind("einsum", rules_numpy.einsum), rhs.args,
+                               {kw.arg: kw.value for kw in rhs.keywords})
+        return rhs
+
     def method_form(self, call):
-        """``np.sum(x, axis=0)`` as ``x.sum(axis=0)`` for an array ``x``: the same reduction,
-        without NumPy's dispatch through its function wrapper (a microsecond a call). The
-        call is marked ``reduction`` so the sweep knows that it sets no attribute."""
+        """``np.sum(x, axis=0)`` as ``x.sum(axis=0)``, marked ``reduction`` so the sweep knows
+        that it sets no attribute."""
         fun = self.unit.resolve_emitted(call.func)
         method = syntax.call(syntax.attr(call.args[0], METHODS.get(fun, fun.__name__)),
                              call.args[1:], {kw.arg: kw.value for kw in call.keywords})
