@@ -163,7 +163,7 @@ def test_einsum_runs_along_a_contraction_path():
     assert "einsum('bijkl,fkl->bfij'" in code and "np.einsum(" not in code
     got = cpsgrad.grad(conv_layer)(K, x)  # (autograd has no sliding_window_view)
     assert_leaves_close([got], finite_differences(conv_layer, (K, x), 0))
-    small = (K[:, :2, :2], x[:3, :4, :4])
+    small = (K, x[:2, :5, :5])  # below the threshold: NumPy's own loop
     assert_leaves_close([cpsgrad.grad(conv_layer)(*small)],
                         finite_differences(conv_layer, small, 0))
 
