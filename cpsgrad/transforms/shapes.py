@@ -20,6 +20,7 @@ import gast
 import numpy as np
 
 from cpsgrad.transforms import patterns as pat
+from cpsgrad.transforms.facts import Facts
 from cpsgrad.transforms.patterns import INT, Int, Shape, Tree, dims
 
 ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
@@ -27,53 +28,6 @@ REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std
 CONSTRUCTORS = {np.zeros, np.ones, np.empty}
 MAX_ITERATIONS = 8
 MATRIX = 2  # np.dot(a, b) is a @ b while neither has more axes than a matrix
-
-
-class Facts:
-    def __init__(self):
-        self.sums = {}  # id(assign) -> {operand position: how its adjoint is summed (summed())}
-        self.calls = {}  # id(assign) -> {name: pattern} where a user function is called
-        self.ranks = {}  # id(assign) -> the ranks of the operands of ``@``
-        self.returns = []
-        self.bound = {}  # name -> whether every value bound to it is a number or an array
-        self.found = {}  # id(assign) -> whether its read (d["k"], obj.w, x.shape) certainly works
-        self.methods = {}  # id(assign) -> whether np.sum(x, ...) there is x.sum(...) (x an array)
-        self.reduced = set()  # ids of reductions whose adjoint stays reduced (reduced.py)
-
-    def record_method(self, stmt, array):
-        self.methods[id(stmt)] = self.methods.get(id(stmt), True) and array
-
-    def record_found(self, stmt, found):
-        self.found[id(stmt)] = self.found.get(id(stmt), True) and found
-
-    def record_bound(self, name, pattern):
-        array = isinstance(pattern, tuple) and not isinstance(pattern, (Int, Shape, Tree))
-        self.bound[name] = self.bound.get(name, True) and array
-
-    def arrays(self):
-        """Names bound only to numbers and arrays (of any shape): their adjoints add with
-        ``+``, in place where the adjoint owns them."""
-        return {name for name, array in self.bound.items() if array}
-
-    def record_sums(self, stmt, sums):
-        old = self.sums.get(id(stmt))
-        self.sums[id(stmt)] = sums if old is None else {
-            i: s for i, s in sums.items() if old.get(i) == s}
-
-    def record_ranks(self, stmt, ranks):
-        old = self.ranks.setdefault(id(stmt), ranks)
-        if old != ranks:
-            self.ranks[id(stmt)] = (None, None)
-
-    def record_call(self, stmt, env):
-        old = self.calls.get(id(stmt))
-        self.calls[id(stmt)] = dict(env) if old is None else pat.join_envs(old, env)
-
-    def returned(self):
-        out = self.returns[0] if self.returns else None
-        for p in self.returns[1:]:
-            out = pat.join(out, p)
-        return out
 
 
 def shapes(fndef, params, resolve, returns, active=frozenset()):
