@@ -81,19 +81,28 @@ def _block(stmts, plain, once, renames, resolve):
 
 
 def _key(value, renames):
-    """The operation ``value`` as text (operands renamed), or None if it is not one."""
-    if not isinstance(value, OPERATIONS):
+    """The operation ``value`` as a tuple (operands renamed), or None if it is not one."""
+    if isinstance(value, gast.BinOp):
+        head, leaves = (type(value.op),), [value.left, value.right]
+    elif isinstance(value, gast.UnaryOp):
+        head, leaves = (type(value.op),), [value.operand]
+    elif isinstance(value, gast.Compare):
+        head, leaves = tuple(map(type, value.ops)), [value.left, *value.comparators]
+    else:
         return None
-    leaves = [n for n in gast.iter_child_nodes(value) if isinstance(n, gast.expr)]
-    if isinstance(value, gast.Compare):
-        leaves = [value.left, *value.comparators]
-    if not all(isinstance(n, (gast.Name, gast.Constant)) for n in leaves):
-        return None
-    return gast.dump(syntax.rename(value, renames))
+    keys = []
+    for leaf in leaves:
+        if isinstance(leaf, gast.Name):
+            keys.append(("name", renames.get(leaf.id, leaf.id)))
+        elif isinstance(leaf, gast.Constant):
+            keys.append(("const", type(leaf.value), leaf.value))
+        else:
+            return None
+    return (type(value), head, tuple(keys))
 
 
 def _operands(key):
-    return set(re.findall(r"Name\(id='([^']*)'", key))
+    return {k[1] for k in key[2] if k[0] == "name"}
 
 
 def _pure_call(call, resolve):

@@ -37,25 +37,26 @@ def numeric_names(unit, fndef, kinds, arrays=frozenset()):
     containers = {n for n, rhss in assigns.items() if any(_container(unit, fndef, r)
                                                           for r in rhss)}
     found = (names | (used & set(assigns))) - containers  # [x] * 3 repeats a list
-    return found | (set(arrays) & _plainly_bound(fndef))
+    extra = set(arrays) - found
+    return found | (extra & _plainly_bound(fndef)) if extra else found
 
 
 def _plainly_bound(fndef):
     """Names bound only by ``name = ...`` and ``for name in ...`` in ``fndef``'s own body."""
-    plain = {id(s.targets[0]) for s in gast.walk(fndef)
-             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
-    plain |= {id(s.target) for s in gast.walk(fndef)
-              if isinstance(s, gast.For) and isinstance(s.target, gast.Name)}
-    names, other = set(), set()
+    plain, names, other = set(), set(), set()
     for node in gast.walk(fndef):
-        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fndef:
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            plain.add(id(node.targets[0]))
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            plain.add(id(node.target))
+        elif isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not fndef:
             other |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         elif isinstance(node, (gast.alias, gast.Global, gast.Nonlocal)):
             other |= {getattr(node, "asname", None) or getattr(node, "name", ""),
                       *getattr(node, "names", [])}
         elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            (names if id(node) in plain else other).add(node.id)
-    return names - other
+            names.add((node.id, id(node)))
+    return {n for n, i in names if i in plain} - {n for n, i in names if i not in plain} - other
 
 
 ARITHMETIC = (gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult)
