@@ -177,3 +177,44 @@ def test_row_of_a_large_table_stays_row_sparse():
     assert "item_bar(" in source or "add_item(" in source
     g = cpsgrad.grad(lookup)(E, [3, 7])
     assert np.count_nonzero(np.any(g != 0, axis=1)) == 2
+
+
+def tanh_sigmoid(z):
+    return 0.5 * (np.tanh(0.5 * z) + 1.0)
+
+
+def gate_loss(x, W):
+    h = np.zeros(W.shape[1])
+    for t in range(x.shape[0]):
+        h = tanh_sigmoid(x[t] @ W) * h + tanh_sigmoid(x[t] @ W * 2.0)
+    return np.sum(h * h)
+
+
+def test_constant_scales_fold_through_products():
+    x, W = rng.normal(size=(3, 4)), rng.normal(size=(4, 5))
+    source = cpsgrad.show_source(cpsgrad.grad(gate_loss, wrt=1), x, W)
+    assert "* 0.25" in source  # 0.5 (outer) times 0.5 (inner) through tanh's rule
+    got = cpsgrad.grad(gate_loss, wrt=1)(x, W)
+    assert_leaves_close([got], finite_differences(gate_loss, (x, W), 1))
+    ns = {"np": anp}
+    ns["tanh_sigmoid"] = type(tanh_sigmoid)(tanh_sigmoid.__code__, ns)
+    oracle_fn = type(gate_loss)(gate_loss.__code__, ns)
+    assert_leaves_close([got], [autograd.grad(oracle_fn, 1)(x, W)], rtol=1e-9, atol=1e-12)
+
+
+def test_scale_is_not_folded_past_a_change():
+    import gast
+
+    from cpsgrad import codegen
+    from cpsgrad.transforms.optimize import optimize
+
+    def run(src):
+        module = optimize(gast.parse(src))
+        return codegen.to_source(module)
+
+    folded = run("def f(b, e):\n    a = b * 0.5\n    c = a * e\n    z = c * 0.5\n    return z\n")
+    assert "z = b * e * 0.25" in folded.replace("(", "").replace(")", "") or \
+        "c = b * e" in folded and "z = c * 0.25" in folded
+    kept = run("def f(b, e):\n    a = b * 0.5\n    b = g(b)\n    c = a * e\n"
+               "    z = c * 0.5\n    return z\n")
+    assert "a = b * 0.5" in kept and "z = c * 0.5" in kept
