@@ -214,7 +214,7 @@ def test_scale_is_not_folded_past_a_change():
 
     folded = run("def f(b, e):\n    a = b * 0.5\n    c = a * e\n    z = c * 0.5\n    return z\n")
     assert "z = b * e * 0.25" in folded.replace("(", "").replace(")", "") or \
-        "c = b * e" in folded and "z = c * 0.25" in folded
+        ("c = b * e" in folded and "z = c * 0.25" in folded)
     kept = run("def f(b, e):\n    a = b * 0.5\n    b = g(b)\n    c = a * e\n"
                "    z = c * 0.5\n    return z\n")
     assert "a = b * 0.5" in kept and "z = c * 0.5" in kept
