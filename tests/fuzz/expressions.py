@@ -170,7 +170,7 @@ def leaf(w, shape):
     for name, kind in scope.names.items():
         if isinstance(kind, Record):
             options += [(1.5, f"{name}[{key!r}]") for key, k in kind.fields if k.shape == shape]
-        elif isinstance(kind, Seq) and kind.item.shape == shape:
+        elif isinstance(kind, Seq) and kind.item.shape == shape and kind.length > 0:
             options.append((1.5, f"{name}[{b.rng.randrange(-kind.length, kind.length)}]"))
         elif isinstance(kind, Int) and shape == ():
             options.append((1, f"(0.5 * {name})"))
