@@ -24,6 +24,12 @@ and its adjoint is a second loop over those lists in reverse, in the same frame:
 
 Memory per iteration is the saved values (no Python frame), and the recursion depth does
 not grow with the number of iterations.
+
+What the body reads the same in every iteration from before the loop (a copy ``W1 = W``, a
+constant, ``params["W"]``, ``self.cell``, ``x.shape``, where the shape analysis found it)
+is read once before the loop (``hoisted``). The sweep adds into its adjoint like into any
+value from before the loop, and its own adjoint (``add_item(params_bar, "W", t3_bar)``)
+runs once, after the reverse loop.
 """
 
 import gast
