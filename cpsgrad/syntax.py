@@ -99,12 +99,41 @@ def list_(elts):
     return gast.List(elts=[as_expr(e) for e in elts], ctx=gast.Load())
 
 
+def _op(op):
+    """An operator node from its class (``gast.Add``) or a node of it (kept)."""
+    return op if isinstance(op, gast.AST) else op()
+
+
 def binop(left, op, right):
-    return gast.BinOp(left=as_expr(left), op=op(), right=as_expr(right))
+    return gast.BinOp(left=as_expr(left), op=_op(op), right=as_expr(right))
+
+
+def unaryop(op, operand):
+    return gast.UnaryOp(op=_op(op), operand=as_expr(operand))
+
+
+def boolop(op, values):
+    return gast.BoolOp(op=_op(op), values=[as_expr(v) for v in values])
 
 
 def compare(left, op, right):
     return gast.Compare(left=as_expr(left), ops=[op()], comparators=[as_expr(right)])
+
+
+def compare_chain(left, ops, comparators):
+    """``a < b <= c``: ``ops`` are operator nodes or classes, one per comparator."""
+    return gast.Compare(left=as_expr(left), ops=[_op(o) for o in ops],
+                        comparators=[as_expr(c) for c in comparators])
+
+
+def starred(value):
+    return gast.Starred(value=as_expr(value), ctx=gast.Load())
+
+
+def dict_(keys, values):
+    """``{k: v, ...}``; a key of None is ``**v``."""
+    return gast.Dict(keys=[None if k is None else as_expr(k) for k in keys],
+                     values=[as_expr(v) for v in values])
 
 
 def not_(value):
@@ -125,13 +154,25 @@ def listcomp(elt, generators):
     return gast.ListComp(elt=as_expr(elt), generators=copy_node(generators))
 
 
-def slice_(lower=None, upper=None):
+def slice_(lower=None, upper=None, step=None):
     return gast.Slice(lower=None if lower is None else as_expr(lower),
-                      upper=None if upper is None else as_expr(upper), step=None)
+                      upper=None if upper is None else as_expr(upper),
+                      step=None if step is None else as_expr(step))
 
 
 def break_():
     return gast.Break()
+
+
+def while_true(body):
+    """``while True: body`` (a loop left by ``break``)."""
+    return gast.While(test=const(True), body=list(body) or [pass_()], orelse=[])
+
+
+def generator_exp(elt, target_, iter_):
+    """``(elt for target_ in iter_)``."""
+    return gast.GeneratorExp(elt=as_expr(elt), generators=[gast.comprehension(
+        target=target(target_), iter=as_expr(iter_), ifs=[], is_async=0)])
 
 
 def raise_(exc):

@@ -170,13 +170,12 @@ class _Anf(Sugar, Expressions):
     def stmt_annassign(self, s):
         if s.value is None:
             return []
-        return self.stmt_assign(gast.Assign(targets=[s.target], value=s.value))
+        return self.stmt_assign(syntax.assign(s.target, s.value))
 
     def stmt_augassign(self, s):
         t = s.target
         if isinstance(t, gast.Name):
-            value = gast.BinOp(left=syntax.name(t.id), op=s.op, right=s.value)
-            out = self.stmt_assign(gast.Assign(targets=[syntax.target(t.id)], value=value))
+            out = self.stmt_assign(syntax.assign(t.id, syntax.binop(t.id, s.op, s.value)))
             out[-1].inplace = True  # NumPy adds into an array in place (see aliases)
             return out
         pre, base = self.atom(t.value)
@@ -191,8 +190,7 @@ class _Anf(Sugar, Expressions):
         pre.append(syntax.assign(old, read))
         more, rhs = self.atom(s.value)
         new = self.fresh()
-        return pre + more + [syntax.assign(new, gast.BinOp(left=syntax.name(old), op=s.op,
-                                                           right=rhs)),
+        return pre + more + [syntax.assign(new, syntax.binop(old, s.op, rhs)),
                              syntax.assign(write, new)]
 
     def stmt_expr(self, s):
@@ -221,10 +219,8 @@ class _Anf(Sugar, Expressions):
         body = []
         if not (isinstance(test, gast.Constant) and test.value is True):
             stop = test.operand if isinstance(test, gast.UnaryOp) else syntax.not_(test)
-            body = [*pre, syntax.if_(stop, [gast.Break()])]
-        loop = gast.While(test=syntax.const(True), body=body + self.loop_block(s.body),
-                          orelse=[])
-        return [loop]
+            body = [*pre, syntax.if_(stop, [syntax.break_()])]
+        return [syntax.while_true(body + self.loop_block(s.body))]
 
     def stmt_for(self, s):
         it = s.iter
@@ -244,9 +240,7 @@ class _Anf(Sugar, Expressions):
         return self.index_loop(s)
 
     def range_loop(self, var, args, body):
-        call = syntax.call("range", args)
-        return gast.For(target=syntax.target(var), iter=call, body=body, orelse=[],
-                        type_comment=None)
+        return syntax.for_(var, syntax.call("range", args), body)
 
     def index_loop(self, s):
         """``for T in xs`` → ``for i in range(len(xs)): T = xs[i]`` (zip/enumerate too)."""
@@ -254,7 +248,7 @@ class _Anf(Sugar, Expressions):
         pre, lens, head, value = self.element(s.iter, syntax.name(i))
         n = self.fresh("n")
         pre.append(syntax.assign(n, lens[0] if len(lens) == 1 else syntax.call("min", lens)))
-        head += self.stmt_assign(gast.Assign(targets=[s.target], value=value))
+        head += self.stmt_assign(syntax.assign(s.target, value))
         for h in head:
             h.lineno, h.col_offset = s.lineno, s.col_offset
         body = self.loop_block(head + s.body)
@@ -271,7 +265,7 @@ class _Anf(Sugar, Expressions):
                 p, ln, h, v = self.element(arg, i)
                 pre, lens, head = pre + p, lens + ln, head + h
                 values.append(v)
-            return pre, lens, head, gast.Tuple(elts=values, ctx=gast.Load())
+            return pre, lens, head, syntax.tuple_(values)
         if kind == "enumerate":
             pre, lens, head, value = self.element(it.args[0], i)
             start = it.args[1] if len(it.args) > 1 else None
@@ -283,7 +277,7 @@ class _Anf(Sugar, Expressions):
                 pre += more
                 head.append(syntax.assign(k, syntax.binop(i, gast.Add, start)))
                 index = syntax.name(k)
-            return pre, lens, head, gast.Tuple(elts=[index, value], ctx=gast.Load())
+            return pre, lens, head, syntax.tuple_([index, value])
         pre, seq = self.atom(it)
         if not self.is_sequence(it):  # a dict, a dict view, an iterator: its items, listed
             items = self.fresh("items")

@@ -47,15 +47,15 @@ class Expressions:
 
     def rhs_binop(self, e):
         pre, (a, b) = self.atoms([e.left, e.right])
-        return pre, gast.BinOp(left=a, op=e.op, right=b)
+        return pre, syntax.binop(a, e.op, b)
 
     def rhs_unaryop(self, e):
         pre, a = self.atom(e.operand)
-        return pre, gast.UnaryOp(op=e.op, operand=a)
+        return pre, syntax.unaryop(e.op, a)
 
     def rhs_compare(self, e):
         pre, items = self.atoms([e.left, *e.comparators])
-        return pre, gast.Compare(left=items[0], ops=e.ops, comparators=items[1:])
+        return pre, syntax.compare_chain(items[0], e.ops, items[1:])
 
     def rhs_call(self, e):
         lowered = self.short_circuit(e)  # any/all/next of a generator (anf_sugar)
@@ -80,7 +80,7 @@ class Expressions:
                 more, value = self.atom(a.value)
                 items = self.fresh("items")
                 pre += [*more, syntax.assign(items, syntax.call("items_of", [value]))]
-                args.append(gast.Starred(value=syntax.name(items), ctx=gast.Load()))
+                args.append(syntax.starred(items))
             else:
                 more, value = self.atom(self.call_argument(func, a))
                 pre += more
@@ -110,14 +110,14 @@ class Expressions:
                     more, a = self.atom(p)
                     pre += more
                     parts.append(a)
-            return pre, gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+            return pre, syntax.slice_(*parts)
         if isinstance(s, gast.Tuple):
             pre, elts = [], []
             for x in s.elts:
                 more, a = self.index(x)
                 pre += more
                 elts.append(a)
-            return pre, gast.Tuple(elts=elts, ctx=gast.Load())
+            return pre, syntax.tuple_(elts)
         return self.atom(s)
 
     def rhs_tuple(self, e):
@@ -133,13 +133,13 @@ class Expressions:
             return [], e
         pre, keys = self.atoms(e.keys)
         more, values = self.atoms(e.values)
-        return pre + more, gast.Dict(keys=keys, values=values)
+        return pre + more, syntax.dict_(keys, values)
 
     def rhs_ifexp(self, e):
         tmp = self.fresh()
         pre, test = self.test(e.test)
-        body = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.body))
-        orelse = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=e.orelse))
+        body = self.stmt_assign(syntax.assign(tmp, e.body))
+        orelse = self.stmt_assign(syntax.assign(tmp, e.orelse))
         for s in body + orelse:
             s.lineno, s.col_offset = e.lineno, e.col_offset
         return [*pre, syntax.if_(test, body, orelse)], syntax.name(tmp)
@@ -149,9 +149,9 @@ class Expressions:
         tmp = self.fresh()
         pre, first = self.atom(e.values[0])
         out = [*pre, syntax.assign(tmp, first)]
-        rest = syntax.located_copy(gast.BoolOp(op=e.op, values=e.values[1:]), e) \
+        rest = syntax.located_copy(syntax.boolop(e.op, e.values[1:]), e) \
             if e.values[2:] else e.values[1]
-        more = self.stmt_assign(gast.Assign(targets=[syntax.target(tmp)], value=rest))
+        more = self.stmt_assign(syntax.assign(tmp, rest))
         test = syntax.name(tmp) if isinstance(e.op, gast.And) else syntax.not_(tmp)
         node = syntax.if_(test, more)
         node.lineno, node.col_offset = e.lineno, e.col_offset

@@ -133,9 +133,8 @@ class Sugar:
         names = [self.fresh("item") for _ in e.args[1:]]
         target = syntax.target(names[0] if len(names) == 1 else names)
         source = e.args[1] if len(names) == 1 else syntax.call("zip", e.args[1:])
-        generator = gast.GeneratorExp(
-            elt=syntax.call(e.args[0], [syntax.name(n) for n in names]),
-            generators=[gast.comprehension(target=target, iter=source, ifs=[], is_async=0)])
+        generator = syntax.generator_exp(syntax.call(e.args[0], [syntax.name(n) for n in names]),
+                                         target, source)
         return syntax.located_copy(generator, e)
 
     def call_argument(self, func, arg):

@@ -83,7 +83,7 @@ class ValueCallee:
         def emit(values):
             head, args, kws, k = values[0], values[1:n + 1], values[n + 1:-1], values[-1]
             lead = [head, syntax.const(self.method)] if self.method else [head]
-            listed = [gast.Starred(value=a, ctx=gast.Load()) if s else a
+            listed = [syntax.starred(a) if s else a
                       for a, s in zip(args, starred, strict=True)]
             extra = {}
             if any(starred):  # which arguments were spread, to gather their adjoints
@@ -92,8 +92,8 @@ class ValueCallee:
             if "**" in keywords:
                 extra["double"] = kws[keywords.index("**")]
             return syntax.call(name, [*lead, syntax.tuple_(listed),
-                                      gast.Dict(keys=[None if w == "**" else syntax.const(w)
-                                                      for w in keywords], values=list(kws)),
+                                      syntax.dict_([None if w == "**" else syntax.const(w)
+                                                    for w in keywords], kws),
                                       k, wrt], extra)
         return emit, None
 

@@ -19,6 +19,7 @@ any attribute write.
 import gast
 import numpy as np
 
+from cpsgrad import syntax
 from cpsgrad.transforms import patterns as pat
 from cpsgrad.transforms.facts import Facts
 from cpsgrad.transforms.patterns import INT, Int, Shape, Tree, dims
@@ -239,7 +240,7 @@ class _Shapes:
         if fun in REDUCTIONS and len(args) <= 2:  # noqa: PLR2004 (x and axis)
             axis = e.args[1] if len(args) == 2 else kwargs.get("axis")  # noqa: PLR2004
             axis = None if axis is None else _axes(self.expr(axis, env), axis)
-            keepdims = kwargs.get("keepdims", gast.Constant(value=False, kind=None))
+            keepdims = kwargs.get("keepdims", syntax.const(False))
             if not isinstance(keepdims, gast.Constant) or set(kwargs) - {"axis", "keepdims"}:
                 return None
             return pat.reduce_(dims(args[0]), axis, keepdims.value)
