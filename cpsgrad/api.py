@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from cpsgrad import debug, pipeline, runtime
+from cpsgrad import debug, forward, pipeline, runtime
 from cpsgrad.codegen import to_source
 from cpsgrad.syntax import module
 
@@ -117,7 +117,7 @@ class Gradient:
             return seed(y)
 
         try:
-            with runtime.deep_recursion(), runtime.exits_on_error():
+            with runtime.deep_recursion(), forward.exits_on_error():
                 grads = built.function(*args, k)
         except Exception as exc:
             debug.annotate(exc)

@@ -40,7 +40,7 @@ def annotate(exc):
 def insert_checks(tree, check):
     """After every assignment in emitted functions, call ``check(value, name, where)``.
 
-    ``check`` is the emitted name of ``runtime.check_finite``; ``where`` is the user's
+    ``check`` is the emitted name of ``forward.check_finite``; ``where`` is the user's
     line, taken from the comment above the statement.
     """
     def visit(body):

@@ -15,7 +15,7 @@ from pathlib import Path
 import gast
 import numpy as np
 
-from cpsgrad import codegen, debug, loader, runtime, syntax
+from cpsgrad import codegen, debug, forward, loader, runtime, syntax
 from cpsgrad.errors import TransformError, located
 from cpsgrad.naming import Namespace, Versions, bar
 from cpsgrad.parse import parse
@@ -35,11 +35,11 @@ from cpsgrad.transforms.reduced import reduced
 from cpsgrad.transforms.shapes import shapes
 
 LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
-LOWERED = {"append": runtime.append,  # helpers the ANF and aliases stages write calls to
-           "items_of": runtime.items_of,  # what a for loop goes over
-           "appended": runtime.append,  # a comprehension's own list (anf_sugar)
-           "no_inplace": runtime.no_inplace,
-           "with_enter": runtime.with_enter, "with_exit": runtime.with_exit}
+LOWERED = {"append": forward.append,  # helpers the ANF and aliases stages write calls to
+           "items_of": forward.items_of,  # what a for loop goes over
+           "appended": forward.append,  # a comprehension's own list (anf_sugar)
+           "no_inplace": forward.no_inplace,
+           "with_enter": forward.with_enter, "with_exit": forward.with_exit}
 MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 
@@ -63,7 +63,7 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, cal
     if os.environ.get("CPSGRAD_OPTIMIZE", "1") != "0":
         tree = optimize(tree)
     if check_nans:
-        tree = debug.insert_checks(tree, unit.bind("check_finite", runtime.check_finite))
+        tree = debug.insert_checks(tree, unit.bind("check_finite", forward.check_finite))
     used = sorted({n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}
                   & set(unit.ns.objects))
     doc = (f"Adjoint of {unit.sources[fn].name}() from "
@@ -277,8 +277,8 @@ class Unit:
         found, obj = self.source_of(fndef).resolve(name)
         if not found and name in LOWERED:
             return True, LOWERED[name]
-        if found and isinstance(obj, type | type(len)) and obj in runtime.RECORDED:
-            return True, runtime.RECORDED[obj]  # the items stay readable for the adjoint
+        if found and isinstance(obj, type | type(len)) and obj in forward.RECORDED:
+            return True, forward.RECORDED[obj]  # the items stay readable for the adjoint
         return found, obj
 
     def global_name(self, fndef, name):

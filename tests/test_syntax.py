@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import cpsgrad
-from cpsgrad import NoRuleError, TransformError, pipeline, runtime
+from cpsgrad import NoRuleError, TransformError, forward, pipeline, runtime
 from tests import corpus_syntax
 from tests.corpus_syntax import LOG, Recorder
 from tests.oracle import assert_leaves_close, finite_differences, leaves, load_with_autograd
@@ -99,12 +99,12 @@ def run_logged(run, error):
 
 def run_built(fn, x):
     built = pipeline.build(fn, (True,), ("num",))
-    with runtime.exits_on_error():
+    with forward.exits_on_error():
         built.function(x, runtime.seed)
 
 
 def test_error_inside_the_block_reaches_exit_around_a_run():
-    """``runtime.exits_on_error`` gives a manager still open when the run raises its
+    """``forward.exits_on_error`` gives a manager still open when the run raises its
     ``__exit__(type, exc, tb)``; one left normally is not called again."""
     x = np.ones(3)
     for fn, seen in [(raises_inside_block, "ValueError"), (raises_after_block, None)]:
@@ -130,9 +130,9 @@ class Suppresses(Recorder):
 
 
 def enter_then_raise(*managers):
-    with runtime.exits_on_error():
+    with forward.exits_on_error():
         for m in managers:
-            runtime.with_enter(m)
+            forward.with_enter(m)
         raise ValueError("in the body")
 
 

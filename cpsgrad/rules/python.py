@@ -12,17 +12,9 @@ import math
 
 import numpy as np
 
+from cpsgrad.forward import RECORDED, Recorded, append, items_of
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import (
-    RECORDED,
-    Recorded,
-    append,
-    item_bar,
-    items_of,
-    rebuild,
-    unbox,
-    unbroadcast,
-)
+from cpsgrad.runtime import item_bar, rebuild, unbox, unbroadcast
 
 defvjp, defnondiff, defvjp_argnum = R.defvjp, R.defnondiff, R.defvjp_argnum
 

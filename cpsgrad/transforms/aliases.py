@@ -17,7 +17,7 @@ value too. This pass makes that explicit (the analysis is ``alias_links.Links``)
   slice or view (``x.T``), a call's result, a container holding it that may have changed —
   raises ``TransformError`` naming both lines.
 * ``x += v`` on a name with live aliases: NumPy adds into an array in place, the emitted
-  code rebinds; a runtime guard (``runtime.no_inplace``) refuses arrays and lists there.
+  code rebinds; a runtime guard (``forward.no_inplace``) refuses arrays and lists there.
 * ``out=`` arguments and in-place array methods (``x.sort()``, ``x.fill(0)``) are refused.
 
 Parameters of a callee (and of nested functions) belong to the caller, so they are live
@@ -124,7 +124,7 @@ class _Aliases:
                           else syntax.subscript(container, key, "store"))
                 store = _located(syntax.assign(target, syntax.name(x)), s)
                 # the object is already there (a write in place): only the adjoint moves; an
-                # append made a new list (see runtime.append), which the container must get
+                # append made a new list (see forward.append), which the container must get
                 store.relink = not (written is None and is_append(s))
                 out.append(store)
             out += self.rebind(container, s, written or x, done)

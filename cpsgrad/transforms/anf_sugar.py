@@ -3,7 +3,7 @@
 A mixin of ``anf._Anf`` (split out to keep each module readable):
 
 * Comprehensions (any number of ``for``s and ``if``s, nested loops in order) become loops
-  building a fresh list, ``t = appended(t, item)`` (``runtime.append``: a new list, not a
+  building a fresh list, ``t = appended(t, item)`` (``forward.append``: a new list, not a
   write in place; no other name can hold ``t`` before it is complete, so, unlike a user's
   ``xs.append``, it is not a write the aliases stage must follow). Their variables get
   fresh names, so they neither leak into nor clobber the function's. ``{k: v for ...}``
@@ -20,9 +20,9 @@ A mixin of ``anf._Anf`` (split out to keep each module readable):
   ``a = t[0]``, ``rest = t[1:]``.
 * ``with A as v: body`` → ``m = A; v = with_enter(m)``, the body, then ``with_exit(m)`` on
   every path that leaves the body normally: falling through, ``break``/``continue`` out of
-  it, ``return`` (after its value is computed). ``runtime.with_enter``/``with_exit`` keep
+  it, ``return`` (after its value is computed). ``forward.with_enter``/``with_exit`` keep
   the managers open in this thread, so that an error raised inside the body reaches their
-  ``__exit__`` (``runtime.exits_on_error``) and an error raised after it does not.
+  ``__exit__`` (``forward.exits_on_error``) and an error raised after it does not.
 """
 
 import gast

@@ -8,7 +8,7 @@ forward statement and returns a record; ``backward`` turns a record into adjoint
 import gast
 import numpy as np
 
-from cpsgrad import runtime, syntax
+from cpsgrad import forward, runtime, syntax
 from cpsgrad.naming import bar
 from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import activity as analyse
@@ -86,14 +86,14 @@ class Statements:
         old = self.namer.fresh(f"{x}_old")
         if isinstance(t, gast.Attribute):
             index = syntax.const(t.attr)
-            fwd = [syntax.assign(old, syntax.call(self.unit.bind("take_attr", runtime.take_attr),
+            fwd = [syntax.assign(old, syntax.call(self.unit.bind("take_attr", forward.take_attr),
                                                   [x, index])),
                    syntax.assign(syntax.attr(x, t.attr, "store"), value)]
         else:
             index = self.unit.index_value(self.rename(t.slice, env))
-            take = (syntax.call(self.unit.bind("snapshot", runtime.snapshot),
+            take = (syntax.call(self.unit.bind("snapshot", forward.snapshot),
                                 [syntax.subscript(x, index)]) if self.kind.get(x) == "num"
-                    else syntax.call(self.unit.bind("take_item", runtime.take_item), [x, index]))
+                    else syntax.call(self.unit.bind("take_item", forward.take_item), [x, index]))
             fwd = [syntax.assign(old, take),
                    syntax.assign(syntax.subscript(x, index, "store"), value)]
         active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
@@ -177,12 +177,12 @@ class Statements:
         if kind == "relink":
             out = []
         elif kind == "attr":
-            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_attr", runtime.put_attr),
+            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_attr", forward.put_attr),
                                                 [x, index, old]))]
         elif self.kind.get(x) == "num":
             out = [syntax.assign(syntax.subscript(x, index, "store"), old)]
         else:
-            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_item", runtime.put_item),
+            out = [syntax.expr_stmt(syntax.call(self.unit.bind("put_item", forward.put_item),
                                                 [x, index, old]))]
         if frame.state[x1] == ZERO:
             return out

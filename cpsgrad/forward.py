@@ -1,0 +1,186 @@
+"""The helpers that the emitted *forward* code calls (``runtime.py`` has the adjoint's).
+
+Snapshots of what an in-place write overwrites (``take_item``/``put_item``), iterators that
+remember their items (``Recorded``), the guard against ``x += ...`` on a shared array
+(``no_inplace``), the items a ``for`` goes over (``items_of``), a lowered ``append``,
+``check_nans``'s test, and the entry and exit of ``with`` blocks.
+"""
+
+import contextlib
+import threading
+
+import numpy as np
+
+from cpsgrad.errors import TransformError
+
+
+def snapshot(value):
+    """The value about to be overwritten by ``x[i] = v``, kept for the adjoint."""
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+class _Missing:
+    """What ``take_item``/``take_attr`` keep for a key or attribute that did not exist."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+def take_item(x, idx):
+    """``snapshot(x[idx])`` for a container, or MISSING for a new dict key."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
+    return snapshot(x[idx])
+
+
+def put_item(x, idx, old):
+    """Undo ``x[idx] = ...``: put the kept item back (or remove a new dict key)."""
+    if old is MISSING:
+        del x[idx]
+    else:
+        x[idx] = old
+
+
+def take_attr(x, name):
+    """``snapshot(x.name)``, or MISSING for an attribute that did not exist."""
+    value = getattr(x, name, MISSING)
+    return value if value is MISSING else snapshot(value)
+
+
+def put_attr(x, name, old):
+    """Undo ``x.name = ...``."""
+    if old is MISSING:
+        object.__delattr__(x, name)
+    else:
+        object.__setattr__(x, name, old)
+
+
+class Recorded:
+    """An iterator that remembers what it yielded, so that the adjoint of what consumed it
+    (``dict(zip(keys, values))``) can see the items again. Emitted code calls ``zip``,
+    ``enumerate``, ``reversed`` and ``iter`` through it; it is still a one-pass iterator."""
+
+    __slots__ = ("items", "source")
+
+    def __init__(self, iterable):
+        self.source, self.items = iter(iterable), []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self.source)
+        self.items.append(item)
+        return item
+
+
+def recording(fun):
+    """``fun`` (an iterator-returning builtin) whose result is ``Recorded``."""
+    def call(*args, **kwargs):
+        return Recorded(fun(*args, **kwargs))
+    call.__name__ = call.__qualname__ = fun.__name__
+    call.__module__ = "builtins"  # it stands for the builtin (docs/numpy.md lists it so)
+    call.__doc__ = f"``{fun.__name__}(...)``, recorded (see ``Recorded``)."
+    return call
+
+
+RECORDED = {fun: recording(fun) for fun in (zip, enumerate, reversed, iter)}
+
+
+def no_inplace(x, message, filename, line):
+    """Refuse ``x += ...`` on an array or list that another live name also holds: Python
+    changes the object in place there, the emitted code rebinds ``x``."""
+    if isinstance(x, (np.ndarray, list, dict)):
+        raise TransformError(message, filename, line)
+
+
+def items_of(x):
+    """What ``for v in x`` goes over, as a sequence: ``x`` itself if it is one, else its
+    items in a list (a dict's keys, a view's or an iterator's items)."""
+    if isinstance(x, (list, tuple, np.ndarray, range, str)):
+        return x
+    return list(x)
+
+
+def append(items, item):
+    """``items.append(item)`` as a new list (the forward of a lowered ``append``)."""
+    return [*items, item]
+
+
+def check_finite(value, name, where):
+    """Stop at the first emitted value that holds a NaN or inf (``check_nans=True``)."""
+    if isinstance(value, (float, np.floating, np.ndarray)) and not np.all(np.isfinite(value)):
+        raise FloatingPointError(
+            f"cpsgrad check_nans: `{name}` is not finite ({value!r}) in the emitted gradient; "
+            f"it comes from the user's line: {where}")
+
+
+# ----- `with` blocks (transforms/anf_sugar.py lowers them to these calls) ---------------
+# The emitted forward code enters and leaves a context manager with two calls; the rest of
+# the program runs inside the continuation called from the `with` body, so no `try` there
+# could tell an error of the body from one raised later. Instead each thread keeps the
+# managers entered and not yet left: around a run, ``exits_on_error`` gives those still
+# open `__exit__(type, exc, tb)` (innermost first) when the run raises. A manager left
+# normally is no longer listed, so an error raised after its block never reaches it.
+
+_OPEN = threading.local()
+
+
+def _entered():
+    if not hasattr(_OPEN, "managers"):
+        _OPEN.managers = []  # (manager, its type's __exit__), innermost last
+    return _OPEN.managers
+
+
+def with_enter(manager):
+    """``with manager:`` — ``type(manager).__enter__(manager)``, as Python calls it."""
+    kind = type(manager)
+    if not (hasattr(kind, "__enter__") and hasattr(kind, "__exit__")):
+        raise TypeError(f"{kind.__name__!r} object does not support the context manager "
+                        f"protocol")
+    value = kind.__enter__(manager)
+    _entered().append((manager, kind.__exit__))
+    return value
+
+
+def with_exit(manager):
+    """The end of ``manager``'s block, left normally: ``__exit__(None, None, None)``."""
+    entered = _entered()
+    i = max((i for i, (m, _exit) in enumerate(entered) if m is manager), default=None)
+    exit_ = type(manager).__exit__ if i is None else entered.pop(i)[1]
+    exit_(manager, None, None, None)
+
+
+@contextlib.contextmanager
+def exits_on_error():
+    """Around a run of emitted code: when it raises, each context manager it entered and
+    did not leave gets ``__exit__(type, exc, tb)``, innermost first, as Python would (an
+    error raised by one ``__exit__`` is what the next one sees, and what propagates)."""
+    entered = _entered()
+    depth, error = len(entered), None
+    try:
+        yield
+    except BaseException as exc:
+        error = _exit_all(entered, depth, exc)
+        if error is exc:
+            raise
+    if error is not None:
+        raise error
+
+
+def _exit_all(entered, depth, error):
+    while len(entered) > depth:
+        manager, exit_ = entered.pop()
+        try:
+            suppressed = exit_(manager, type(error), error, error.__traceback__)
+        except BaseException as raised:  # it replaces the error, as in Python
+            error = raised
+            continue
+        if suppressed and hasattr(error, "add_note"):
+            error.add_note(f"cpsgrad: {type(manager).__name__}.__exit__ returned True to "
+                           f"suppress this exception, which a gradient cannot do (its forward "
+                           f"pass cannot go on after the `with` block)")
+    return error
