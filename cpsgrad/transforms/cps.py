@@ -444,7 +444,7 @@ def _basic_index(node):
 
 def _sliced(node):
     """A basic index with a slice in it (``x[:, a:b]``): its adjoint is dense anyway (a
-    row ``E[i]`` of a large array keeps a row-sparse adjoint, ``runtime.RowSparse``)."""
+    row ``E[i]`` of a large array keeps a row-sparse adjoint, ``sparse.RowSparse``)."""
     return _basic_index(node) and any(isinstance(n, gast.Slice) for n in gast.walk(node))
 
 
