@@ -284,3 +284,25 @@ def test_hoisted_object_attributes_and_zero_trip_loops():
     assert_leaves_close([cpsgrad.grad(maybe_missing)(params, 0)["W"]], [2 * params["W"]])
     with pytest.raises(KeyError):
         cpsgrad.grad(maybe_missing)(params, 1)
+
+
+def scaled_steps(params, xs):
+    h = np.zeros(xs.shape[1])
+    for t in range(xs.shape[0]):  # np.exp(...) and params["W"] * 2.0: the same every step
+        h = np.tanh(h * np.exp(params["log_decay"]) + xs[t] @ (params["W"] * 2.0))
+    return np.sum(h ** 2)
+
+
+def test_loop_invariant_arithmetic_is_hoisted():
+    params = {"log_decay": rng.normal(size=3) * 0.1, "W": rng.normal(size=(3, 3)) * 0.4}
+    xs = rng.normal(size=(5, 3))
+    before, loop = forward_code(scaled_steps, params, xs).split("    for t in range(", 1)
+    assert "np.exp(" in before and "* 2.0" in before
+    assert "np.exp(" not in loop and "* 2.0" not in loop
+    assert "repeat_to_match(" not in cpsgrad.show_source(cpsgrad.grad(scaled_steps), params, xs)
+    got = leaves(cpsgrad.grad(scaled_steps)(params, xs))
+    assert_leaves_close(got, finite_differences(scaled_steps, (params, xs), 0))
+    assert_leaves_close(got, leaves(autograd.grad(oracle(scaled_steps))(params, xs)),
+                        rtol=1e-9, atol=1e-12)
+    zero = cpsgrad.grad(scaled_steps)(params, xs[:0])  # no iteration: zero gradients
+    assert all(np.all(v == 0) for v in zero.values())

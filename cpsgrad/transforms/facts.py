@@ -28,12 +28,13 @@ class Facts:
         self.found[id(stmt)] = self.found.get(id(stmt), True) and found
 
     def record_bound(self, name, pattern):
-        array = isinstance(pattern, tuple) and not isinstance(pattern, (Int, Shape, Tree))
-        self.bound[name] = self.bound.get(name, True) and array
+        number = isinstance(pattern, Int) or (
+            isinstance(pattern, tuple) and not isinstance(pattern, (Shape, Tree)))
+        self.bound[name] = self.bound.get(name, True) and number
 
     def arrays(self):
-        """Names bound only to numbers and arrays (of any shape): their adjoints add with
-        ``+``, in place where the adjoint owns them."""
+        """Names bound only to numbers (integers too) and arrays of any shape: their
+        adjoints add with ``+``, in place where the adjoint owns them."""
         return {name for name, array in self.bound.items() if array}
 
     def record_sums(self, stmt, sums):

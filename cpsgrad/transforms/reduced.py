@@ -9,7 +9,8 @@ That is so when the only thing that reads ``x``'s adjoint broadcasts it anyway:
 
 * ``x`` is read once in the whole function (by the reduction), and bound once;
 * ``x = a * b`` with both operands of ``x``'s shape (the shape facts say so): the adjoints
-  ``g * b`` and ``g * a`` have the full shape whatever ``g``'s; or ``x = f(a)`` for a
+  ``g * b`` and ``g * a`` have the full shape whatever ``g``'s; ``x = a ** c`` for a number
+  ``c`` (``g * c * a ** (c - 1)``); or ``x = f(a)`` for a
   one-argument ufunc whose rule is ``g * E`` or ``g / E``, ``E`` elementwise in ``a`` and
   ``ans`` (``np.exp``: ``g * ans``).
 
@@ -67,6 +68,8 @@ def _full_adjoint(d, facts, resolve, registry):
     v = d.value
     if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Mult):
         return facts.sums.get(id(d), {}) == {0: (), 1: ()}
+    if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Pow):  # x ** 2: g * 2.0 * x
+        return isinstance(v.right, gast.Constant) and type(v.right.value) in (int, float)
     if not (isinstance(v, gast.Call) and len(v.args) == 1 and not v.keywords):
         return False
     fun = resolve(v.func)

@@ -25,14 +25,16 @@ and its adjoint is a second loop over those lists in reverse, in the same frame:
 Memory per iteration is the saved values (no Python frame), and the recursion depth does
 not grow with the number of iterations.
 
-What the body reads the same in every iteration from before the loop (a copy ``W1 = W``, a
-constant, ``params["W"]``, ``self.cell``, ``x.shape``, where the shape analysis found it)
-is read once before the loop (``hoisted``). The sweep adds into its adjoint like into any
+What the body reads or computes the same in every iteration from before the loop (a copy
+``W1 = W``, a constant, ``params["W"]``, ``self.cell``, ``x.shape`` where the shape analysis
+found it; ``+ - * @`` and one-argument ufuncs of numbers and arrays) is made once before the
+loop (``hoisted``). The sweep adds into its adjoint like into any
 value from before the loop, and its own adjoint (``add_item(params_bar, "W", t3_bar)``)
 runs once, after the reverse loop.
 """
 
 import gast
+import numpy as np
 
 from cpsgrad import syntax
 from cpsgrad.naming import bar
@@ -41,6 +43,7 @@ from cpsgrad.transforms.receivers import sets_attributes
 from cpsgrad.transforms.statements import OWNED, ZERO
 
 SHAPE_ATTRS = ("shape", "ndim", "size")
+ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.MatMult)
 
 
 class Sweep:
@@ -144,17 +147,33 @@ class Sweep:
         return out
 
     def early(self, stmt, value, objects_kept):
-        """Whether ``value`` (of ``stmt``) can be read before the loop (``hoisted``)."""
+        """Whether ``value`` (of ``stmt``) can be computed before the loop (``hoisted``):
+        also arithmetic (``+ - * @``) and one-argument ufuncs of numbers and arrays
+        (``2 * nh``, ``np.exp(log_scale)``), which raise nothing the first iteration would
+        not have raised."""
         if isinstance(value, gast.UnaryOp):
             value = value.operand  # -1
         if isinstance(value, (gast.Name, gast.Constant)):
             return True
+        if isinstance(value, gast.BinOp):
+            return isinstance(value.op, ARITHMETIC) and all(
+                self.number(o) for o in (value.left, value.right))
+        if isinstance(value, gast.Call):
+            fun = self.unit.resolve_emitted(value.func)
+            return isinstance(fun, np.ufunc) and fun.nin == 1 and len(value.args) == 1 \
+                and not value.keywords and self.number(value.args[0])
         if not self.facts.found.get(id(stmt)) or not isinstance(value.value, gast.Name):
             return False
         if isinstance(value, gast.Attribute):
             return value.attr in SHAPE_ATTRS or objects_kept
         return isinstance(value, gast.Subscript) \
             and isinstance(value.slice, (gast.Name, gast.Constant))
+
+    def number(self, node):
+        """A numeric constant, or a name bound only to numbers and arrays."""
+        if isinstance(node, gast.Constant):
+            return type(node.value) in (int, float)
+        return isinstance(node, gast.Name) and self.kind.get(node.id) == "num"
 
     def backward_sweep(self, rec, frame):
         loop = rec[1]
