@@ -38,6 +38,17 @@ def loads(node):
     return out
 
 
+def name_counts(node):
+    """``(loads, binds)``: how many times each name is read, and bound (stored or a
+    parameter), anywhere under ``node``, nested functions included."""
+    loads_, binds = {}, {}
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name):
+            table = loads_ if isinstance(n.ctx, gast.Load) else binds
+            table[n.id] = table.get(n.id, 0) + 1
+    return loads_, binds
+
+
 def stores(stmts):
     """Names assigned anywhere in ``stmts`` (not in nested functions, but their names).
 

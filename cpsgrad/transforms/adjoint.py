@@ -213,7 +213,6 @@ def _apply(ctx, fun, args, kwargs, ans, g, label, sums=None):
     if rule.nondiff:
         return []
     args, kwargs = _positional(ctx, fun, args, kwargs)
-
     out = []
     for i, a in enumerate(args):
         if not _active(ctx, a):

@@ -32,10 +32,10 @@ import gast
 import numpy as np
 
 from cpsgrad import syntax
+from cpsgrad.transforms import shapes
 
 OPERATIONS = (gast.BinOp, gast.UnaryOp, gast.Compare)
-REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std, np.var,
-              np.dot, np.matmul, np.outer}
+REDUCTIONS = shapes.REDUCTIONS | {np.dot, np.matmul, np.outer}  # results are new arrays
 TEMPORARY = re.compile(r"t\d+$")
 
 
@@ -51,7 +51,7 @@ def cse(fndef, resolve):
 
 
 def _block(stmts, plain, once, renames, resolve):
-    seen = {}  # operation (as text) -> the name holding its value
+    seen = {}  # operation (``_key``) -> the name holding its value
     kept = []
     for s in stmts:
         for field in ("body", "orelse"):

@@ -15,6 +15,7 @@ scaled value. The tests pass with this stage turned off (``CPSGRAD_OPTIMIZE=0``)
 import gast
 
 from cpsgrad import syntax
+from cpsgrad.transforms.activity import name_counts
 
 PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript, gast.Dict,
         gast.Attribute, gast.Tuple, gast.List)
@@ -72,11 +73,7 @@ def _dead(s, used, changed):
 # ----- constant scales -----
 
 def _fold_scales(module):
-    loads, stores = {}, {}
-    for n in gast.walk(module):
-        if isinstance(n, gast.Name):
-            table = loads if isinstance(n.ctx, gast.Load) else stores
-            table[n.id] = table.get(n.id, 0) + 1
+    loads, stores = name_counts(module)
     once = {name for name, k in loads.items() if k == 1 and stores.get(name) == 1}
     for node in gast.walk(module):
         stmts = getattr(node, "body", None)

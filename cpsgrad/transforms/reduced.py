@@ -23,6 +23,7 @@ import numpy as np
 
 from cpsgrad import syntax
 from cpsgrad.rules.registry import inline_form
+from cpsgrad.transforms.activity import name_counts
 
 REDUCTIONS = (np.sum, np.mean)
 SHAPED = (gast.BinOp, gast.UnaryOp, gast.Name, gast.Constant, gast.Call, gast.Attribute,
@@ -31,11 +32,7 @@ SHAPED = (gast.BinOp, gast.UnaryOp, gast.Name, gast.Constant, gast.Call, gast.At
 
 def reduced(fndef, facts, resolve, registry):
     """The reductions of ``fndef`` whose adjoint stays reduced (module docstring)."""
-    uses, binds = {}, {}
-    for node in gast.walk(fndef):
-        if isinstance(node, gast.Name):
-            table = uses if isinstance(node.ctx, gast.Load) else binds
-            table[node.id] = table.get(node.id, 0) + 1
+    uses, binds = name_counts(fndef)
     defs = {s.targets[0].id: s for s in gast.walk(fndef)
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
     out = set()
