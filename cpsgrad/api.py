@@ -104,8 +104,8 @@ class Gradient:
     def run(self, args, seed):
         """Run the adjoint on bound ``args``: ``(value, gradient)``."""
         for i in self.indices:
-            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and not
-                   np.issubdtype(v.dtype, np.inexact)) for v in runtime_leaves(args[i])):
+            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and
+                   v.dtype.kind not in "fc") for v in runtime_leaves(args[i])):
                 raise TypeError(f"cannot differentiate {self.target.__name__}() with respect "
                                 f"to argument {self.params[i]!r}: it holds integers; pass "
                                 f"floats")

@@ -35,6 +35,8 @@ from cpsgrad import runtime
 from cpsgrad.errors import NoRuleError
 from cpsgrad.rules.python import BUILTIN_METHODS, as_adjoint_of
 from cpsgrad.rules.registry import default_registry
+from cpsgrad.transforms.kinds import arg_kind
+from cpsgrad.transforms.patterns import capped, pattern_of
 
 MAX_CACHED = 256
 _built = {}  # (function, active parameters, kinds, patterns, returns self) -> emitted adjoint
@@ -46,14 +48,33 @@ def call_function(f, args, kwargs, k, wrt, slots=None, double=None):
     For ``f(a, *xs, **kw)``, ``slots`` holds the value spread at each argument's place
     (``(None, xs)``) and ``double`` the dict ``kw``; ``wrt`` then counts arguments as
     written (``xs`` is place 2, ``kw`` is ``"**"``)."""
+    if slots is None and double is None:  # nothing spread: places as written are as passed
+        return _result(_call(f, args, kwargs, k, set(wrt)), wrt, f, args, kwargs)
     spread = _Spread(f, args, kwargs, slots, double)
     return spread.result(_call(f, args, kwargs, k, spread.expand(wrt)), wrt)
 
 
 def call_method(obj, name, args, kwargs, k, wrt, slots=None, double=None):
     """Call ``obj.name(*args, **kwargs)``; position 0 of ``wrt`` is ``obj``."""
+    if slots is None and double is None:
+        return _result(_method(obj, name, args, kwargs, k, set(wrt)), wrt, obj, args, kwargs)
     spread = _Spread(obj, args, kwargs, slots, double)
     return spread.result(_method(obj, name, args, kwargs, k, spread.expand(wrt)), wrt)
+
+
+def _result(grads, wrt, head, args, kwargs):
+    """The adjoints of ``wrt`` as emitted code takes them (``_Spread.result`` for a call
+    that spreads nothing)."""
+    out = []
+    for p in wrt:
+        g = grads.get(p)
+        if g is None:
+            g = runtime.sparse_zeros(head if p == 0 else args[p - 1] if isinstance(p, int)
+                                     else kwargs[p])
+        out.append(g)
+    if not out:
+        return None
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 class _Spread:
@@ -169,9 +190,8 @@ def _bind(f, args, kwargs, wrt):
     the keywords it collected (the parameter is then a tuple or a dict)."""
     fast = _bind_positional(f, args, kwargs)
     if fast is not None:
-        names, values = fast
-        origin = {name: i + 1 for i, name in enumerate(names[:len(args)])}
-        return names, values, tuple(i + 1 in wrt for i in range(len(names))), origin
+        names, values, origin = fast
+        return names, values, tuple(i in wrt for i in range(1, len(names) + 1)), origin
     signature = inspect.signature(f)
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
@@ -193,18 +213,42 @@ def _bind(f, args, kwargs, wrt):
 
 
 def _bind_positional(f, args, kwargs):
-    """``(names, values)`` for the common call: a plain function with positional parameters
-    only, called with positional arguments (defaults fill the rest); ``None`` otherwise."""
-    code = getattr(f, "__code__", None)
-    if (kwargs or code is None or code.co_kwonlyargcount or hasattr(f, "__wrapped__")
-            or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
-            or hasattr(f, "__signature__")):
+    """``(names, values, origin)`` for the common call: a plain function with positional
+    parameters only, called with positional arguments (defaults fill the rest); ``None``
+    otherwise."""
+    if kwargs:
         return None
+    plan = _positional.get((f, len(args)))
+    if plan is None:
+        plan = _positional_plan(f, len(args))
+        if len(_positional) >= MAX_CACHED:
+            _positional.pop(next(iter(_positional)))
+        _positional[f, len(args)] = plan
+    attributes = getattr(f, "__dict__", None) or ()
+    if plan is False or "__wrapped__" in attributes or "__signature__" in attributes:
+        return None
+    names, origin, missing = plan
+    if not missing:
+        return names, list(args), origin
+    defaults = f.__defaults__ or ()
+    if missing > len(defaults):
+        return None  # its defaults were replaced since: inspect binds it
+    return names, [*args, *defaults[len(defaults) - missing:]], origin
+
+
+_positional = {}  # (function, number of arguments) -> (names, origin, defaults used) or False
+
+
+def _positional_plan(f, n_args):
+    code = getattr(f, "__code__", None)
+    if code is None or code.co_kwonlyargcount or code.co_flags & (inspect.CO_VARARGS
+                                                                   | inspect.CO_VARKEYWORDS):
+        return False
     n, defaults = code.co_argcount, f.__defaults__ or ()
-    if not n - len(defaults) <= len(args) <= n:
-        return None  # inspect's binding raises the error Python would
-    missing = n - len(args)
-    return list(code.co_varnames[:n]), [*args, *defaults[len(defaults) - missing:]]
+    if not n - len(defaults) <= n_args <= n:
+        return False  # inspect's binding raises the error Python would
+    names = list(code.co_varnames[:n])
+    return names, {name: i + 1 for i, name in enumerate(names[:n_args])}, n - n_args
 
 
 def _places(origin):
@@ -233,29 +277,34 @@ def _closure(f, adjoint, args, kwargs, k, wrt):
 
 
 def _transformed(f, args, kwargs, k, wrt, returns_self=False):
-    from cpsgrad import pipeline  # noqa: PLC0415 (the pipeline binds this module's names)
-
     params, values, active, origin = _bind(f, args, kwargs, wrt)
     if returns_self:
         active = (True, *active[1:])
-    kinds = tuple(pipeline.arg_kind(v) if a else "any" for v, a in zip(values, active,
-                                                                        strict=True))
-    patterns = tuple(map(pipeline.pattern_of, values))  # shapes, as for the function called
-    key = (f, active, kinds, patterns, returns_self)
-    if key not in _built:
-        patterns = pipeline.capped(_variants.setdefault(f, set()), patterns,
-                                   pipeline.MAX_SPECIALISED)
-        key = (f, active, kinds, patterns, returns_self)
-    if key not in _built:
-        if len(_built) >= MAX_CACHED:
-            _built.pop(next(iter(_built)))
-        _built[key] = pipeline.build(f, active, kinds, patterns=key[3], callee=True,
-                                    returns_self=returns_self).function
-    grads = _built[key](*values, k)
+    kinds = tuple(arg_kind(v) if a else "any" for v, a in zip(values, active, strict=True))
+    patterns = tuple(map(pattern_of, values))  # shapes, as for the function called
+    adjoint = _built.get((f, active, kinds, patterns, returns_self))
+    if adjoint is None:
+        adjoint = _build(f, active, kinds, patterns, returns_self)
+    grads = adjoint(*values, k)
     n = sum(active)
     grads = () if n == 0 else (grads,) if n == 1 else grads
     names = [p for p, a in zip(params, active, strict=True) if a]
     return _scatter(names, grads, origin, wrt)
+
+
+def _build(f, active, kinds, patterns, returns_self):
+    """The emitted adjoint of ``f`` for these arguments, built once (one for any shape once
+    ``f`` has had ``MAX_SPECIALISED`` shape patterns)."""
+    from cpsgrad import pipeline  # noqa: PLC0415 (the pipeline binds this module's names)
+
+    patterns = capped(_variants.setdefault(f, set()), patterns, pipeline.MAX_SPECIALISED)
+    key = (f, active, kinds, patterns, returns_self)
+    if key not in _built:
+        if len(_built) >= MAX_CACHED:
+            _built.pop(next(iter(_built)))
+        _built[key] = pipeline.build(f, active, kinds, patterns=patterns, callee=True,
+                                    returns_self=returns_self).function
+    return _built[key]
 
 
 def _partial(f, args, kwargs, k, wrt):

@@ -84,10 +84,13 @@ class BoundBar:
 
 def is_object(x):
     """Whether ``x`` is an instance of a user class (a parameter tree of attributes)."""
+    if type(x) in _LEAVES:
+        return False
     return (hasattr(x, "__dict__") or hasattr(type(x), "__slots__")) and not isinstance(
         x, (type, np.ndarray, np.generic, *TREES, *_CODE, Recorded))
 
 
+_LEAVES = {np.ndarray, float, int, type(None)}
 _CODE = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.ModuleType,
          functools.partial)
 
@@ -159,6 +162,8 @@ def unbox(g, like):
 def gradient(g, like):
     """The gradient handed to the user: ``unbox``, with an object's adjoint made into a copy
     of the object whose attributes hold their gradients."""
+    if type(g) is np.ndarray and type(like) is np.ndarray:
+        return g
     if is_object(like):
         return object_gradient(g or {}, like)
     g = unbox(g, like)

@@ -65,14 +65,16 @@ def pattern_of(value, depth=1, objects=2):
         return ()
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
         return _array_pattern(value.shape)
-    if isinstance(value, dict) and depth > 0 and len(value) <= MAX_KEYS \
-            and all(isinstance(k, str) for k in value):
-        return Tree("dict", tuple((k, pattern_of(v, depth - 1, 0)) for k, v in value.items()))
+    if isinstance(value, dict):
+        if depth > 0 and len(value) <= MAX_KEYS and all(type(k) is str for k in value):
+            return Tree("dict", tuple([(k, pattern_of(v, depth - 1, 0))
+                                       for k, v in value.items()]))
+        return None
     if objects > 0 and _plain_object(value):
         cls = type(value)
-        return Tree("object", tuple((k, pattern_of(v, 1, objects - 1))
-                                    for k, v in vars(value).items()
-                                    if not _data_descriptor(getattr(cls, k, None))), cls)
+        return Tree("object", tuple([(k, pattern_of(v, 1, objects - 1))
+                                     for k, v in value.__dict__.items()
+                                     if not _data_descriptor(getattr(cls, k, None))]), cls)
     return None
 
 
@@ -83,18 +85,23 @@ def _array_pattern(shape):
 
 def _plain_object(value):
     """An instance of a user class whose attributes are its ``__dict__`` (``obj.w``)."""
-    cls = type(value)
-    return (isinstance(getattr(value, "__dict__", None), dict)
-            and len(value.__dict__) <= MAX_KEYS
-            and cls.__getattribute__ is object.__getattribute__
-            and not isinstance(value, (type, types.ModuleType, types.FunctionType,
-                                       types.MethodType, functools.partial, np.ndarray))
-            and all(isinstance(k, str) for k in value.__dict__))
+    attributes = getattr(value, "__dict__", None)
+    return (type(attributes) is dict and len(attributes) <= MAX_KEYS
+            and type(value).__getattribute__ is object.__getattribute__
+            and not isinstance(value, _NOT_OBJECTS)
+            and all(type(k) is str for k in attributes))
+
+
+_NOT_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodType,
+                functools.partial, np.ndarray)
 
 
 def _data_descriptor(attr):
     """A property or slot of the class: it, not the instance's dict, answers ``obj.name``."""
-    return hasattr(type(attr), "__set__") or hasattr(type(attr), "__delete__")
+    if attr is None:
+        return False
+    kind = type(attr)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
 
 
 def capped(seen, patterns, limit):
