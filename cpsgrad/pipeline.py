@@ -27,6 +27,7 @@ from cpsgrad.transforms.cps import cps
 from cpsgrad.transforms.cse import cse
 from cpsgrad.transforms.fence import fence
 from cpsgrad.transforms.inline import inline, straight_line
+from cpsgrad.transforms.invariant import invariant
 from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
 from cpsgrad.transforms.patterns import capped, pattern_of
@@ -72,6 +73,9 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, cal
            f"Differentiated with respect to: "
            f"{', '.join(p for p, a in zip(unit.params(fn), active, strict=True) if a)}.\n"
            f'Free names are bound by the loader: {", ".join(used)}.\n')
+    if unit.shifts:
+        doc += (f"No adjoint for shifts the result does not depend on: "
+                f"{', '.join(unit.shifts)}.\n")
     body = codegen.to_source(tree)
     stem = f"{fn.__name__}_adjoint" + ("_checked" if check_nans else "")
     module, source = loader.load(doc, body, stem, unit.ns.objects)
@@ -88,6 +92,7 @@ class Unit:
         self.locals_cache, self.specialised, self.returned, self.running = {}, {}, {}, set()
         self.module_names = Versions()
         self.inline_cache, self.inlining = {}, set()
+        self.shifts = []  # "m (file:line)" for each shift given no adjoint (invariant.py)
 
     # ----- callees -----
     def request(self, fn, active, kinds, patterns=None, threaded=None, returns_self=False):
@@ -105,7 +110,12 @@ class Unit:
         params = [a.id for a in tree.args.args]
         act = {p for p, a in zip(params, active, strict=True) if a}
         names = local_names(tree)
-        analysis = activity(tree, act, lambda rhs: self.is_nondiff(tree, rhs, names),
+        shifts = invariant(tree, lambda func: self.resolve_source(tree, func))
+        self.shifts += [f"{s.targets[0].id} "
+                        f"({self.where(tree, s.lineno, getattr(s, 'origin', None))})"
+                        for s in shifts.values()]
+        analysis = activity(tree, act,
+                            lambda rhs: id(rhs) in shifts or self.is_nondiff(tree, rhs, names),
                             lambda call: self.library_call(tree, call))
         facts = shapes(tree, dict(zip(params, patterns, strict=True)),
                        lambda func: self.resolve_source(tree, func), self.returns,

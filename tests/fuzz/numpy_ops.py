@@ -76,6 +76,23 @@ def function_tags():
     return sorted({op.function_tag for op in ops} - {op.tag for op in ops})
 
 
+# ----- stable log-softmax, softmax, log-sum-exp: a max that cancels (transforms/invariant.py);
+# "{m}" is the max, written once per use, as users do; the last of each group depends on it
+LSE_ROWS = "np.max({0}, axis=1, keepdims=True)"
+STABLE_MATRIX = [
+    "({0} - {m} - np.log(np.sum(np.exp({0} - {m}), axis=1, keepdims=True)))",
+    "(np.exp({0} - {m}) / np.sum(np.exp({0} - {m}), axis=1, keepdims=True))",
+    "np.exp({0} - {m})",
+]
+STABLE_SCALAR = ["({m} + np.log(np.sum(np.exp({0} - {m}))))", "np.sum(np.exp({0} - {m}))"]
+STABLE_COLUMN = ["({m} + np.log(np.sum(np.exp({0} - {m}), axis=1, keepdims=True)))",
+                 "np.sum(({0} - {m}) ** 2, axis=1, keepdims=True)"]
+
+
+def _stable(templates, m):
+    return [t.replace("{m}", m) for t in templates]
+
+
 def producers(shape, dims, rng):
     """Operations producing an array of ``shape`` (other than the element-wise ones)."""
     sizes = sorted(set(dims))
@@ -94,6 +111,8 @@ def _scalars(sizes, rng):
                 "np.sum({0})", "np.mean({0})", "np.max({0})", "np.min({0})", "{0}.sum()",
                 "np.std({0})", "np.var({0})", "np.linalg.norm(0.5 + {0} ** 2)", "{0}.mean()",
                 "np.prod(1.2 + np.tanh({0}))")]
+        ops += [Op(t, (source,), "np.stable") for source in ((k,), (k, k))
+                for t in _stable(STABLE_SCALAR, "np.max({0})")]
         ops += [Op(f"{{0}}[{rng.randrange(k)}]", ((k,),), "index"),
                 Op(f"{{0}}[{rng.randrange(k)}, {rng.randrange(k)}]", ((k, k),), "index"),
                 Op("{0}[-1]", ((k,),), "index")]
@@ -141,7 +160,8 @@ def _matrices(a, b, sizes):
            Op("np.outer({0}, {1})", ((a,), (b,)), "np.linalg"),
            Op("np.flip({0}, axis=0)", ((a, b),), "np.shape"),
            Op("np.roll({0}, 1, axis=1)", ((a, b),), "np.shape"),
-           Op("np.cumsum({0}, axis=0)", ((a, b),), "np.cum")]
+           Op("np.cumsum({0}, axis=0)", ((a, b),), "np.cum"),
+           *(Op(t, ((a, b),), "np.stable") for t in _stable(STABLE_MATRIX, LSE_ROWS))]
     for k in sizes:
         ops += [Op("{0} @ {1}", ((a, k), (k, b)), "np.linalg"),
                 Op("np.matmul({0}, {1})", ((a, k), (k, b)), "np.linalg"),
@@ -155,6 +175,8 @@ def _matrices(a, b, sizes):
         ops += [Op(t, ((a,),), "np.shape") for t in (
             "{0}[:, None]", "{0}.reshape(-1, 1)", "np.expand_dims({0}, 1)")]
         ops += [Op("np.max({0}, axis=1, keepdims=True)", ((a, k),), "np.reduce") for k in sizes]
+        ops += [Op(t, ((a, k),), "np.stable") for k in sizes
+                for t in _stable(STABLE_COLUMN, LSE_ROWS)]
         ops += [Op("{0}[:, :1]", ((a, k),), "index") for k in sizes]
     if a == 2:
         ops += [Op("np.stack([{0}, {1}])", ((b,), (b,)), "np.shape"),

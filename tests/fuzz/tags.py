@@ -17,6 +17,8 @@ SUPPORTED = {
     "np.unary": "element-wise NumPy functions (sin, exp, log1p, tanh, abs, clip, ...)",
     "np.binary": "two-argument NumPy functions (maximum, where, arctan2, hypot, power, ...)",
     "np.reduce": "reductions: sum, mean, max, min, prod, std, var, norm, with axis/keepdims",
+    "np.stable": "stable log-softmax, softmax and log-sum-exp: a max shift that cancels, "
+                 "and look-alikes that do not",
     "np.linalg": "@, dot, outer, inner, trace, det, inv, solve, einsum",
     "np.shape": "reshape, .T, transpose, ravel, squeeze, expand_dims, flip, roll, stack, "
                 "concatenate, tile",
