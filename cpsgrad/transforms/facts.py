@@ -19,10 +19,15 @@ class Facts:
         self.bound = {}  # name -> whether every value bound to it is a number or an array
         self.found = {}  # id(assign) -> whether its read (d["k"], obj.w, x.shape) certainly works
         self.methods = {}  # id(assign) -> whether np.sum(x, ...) there is x.sum(...) (x an array)
+        self.several = {}  # id(assign) -> whether a reduction there is over several axes
         self.reduced = set()  # ids of reductions whose adjoint stays reduced (reduced.py)
 
     def record_method(self, stmt, array):
         self.methods[id(stmt)] = self.methods.get(id(stmt), True) and array
+
+    def record_several(self, stmt, axes):
+        several = isinstance(axes, tuple) and len(axes) > 1
+        self.several[id(stmt)] = self.several.get(id(stmt), True) and several
 
     def record_found(self, stmt, found):
         self.found[id(stmt)] = self.found.get(id(stmt), True) and found

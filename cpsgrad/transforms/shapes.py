@@ -26,6 +26,7 @@ from cpsgrad.transforms.patterns import INT, Int, Shape, Tree, dims
 
 ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod, gast.FloorDiv)
 REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.prod, np.amax, np.amin, np.std, np.var}
+SEVERAL = {np.sum, np.mean, np.max, np.min, np.amax, np.amin}  # rules.numpy.reduce_axes
 CONSTRUCTORS = {np.zeros, np.ones, np.empty}
 MAX_ITERATIONS = 8
 MATRIX = 2  # np.dot(a, b) is a @ b while neither has more axes than a matrix
@@ -240,6 +241,8 @@ class _Shapes:
         if fun in REDUCTIONS and len(args) <= 2:  # noqa: PLR2004 (x and axis)
             axis = e.args[1] if len(args) == 2 else kwargs.get("axis")  # noqa: PLR2004
             axis = None if axis is None else _axes(self.expr(axis, env), axis)
+            if stmt is not None and fun in SEVERAL:
+                self.facts.record_several(stmt, axis)
             keepdims = kwargs.get("keepdims", syntax.const(False))
             if not isinstance(keepdims, gast.Constant) or set(kwargs) - {"axis", "keepdims"}:
                 return None

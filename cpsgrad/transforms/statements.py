@@ -201,10 +201,15 @@ class Statements:
     def forward_form(self, rhs, s):
         """How ``rhs`` of ``s`` runs in the forward code: as written, but ``np.sum(x, axis=0)``
         as ``x.sum(axis=0)`` for an array ``x`` (the same reduction, without NumPy's function
-        wrapper: a microsecond a call), and ``np.einsum(...)`` as ``einsum(...)``, along a
-        contraction path (``rules.numpy.einsum``). The adjoint is of ``rhs`` as written."""
+        wrapper: a microsecond a call), ``np.max(x, axis=(3, 5))`` as ``reduce_axes(np.max, x,
+        axis=(3, 5))`` (by slices where the axes are short: ``rules.numpy.reduce_axes``), and
+        ``np.einsum(...)`` as ``einsum(...)``, along a contraction path
+        (``rules.numpy.einsum``). The adjoint is of ``rhs`` as written."""
         if not isinstance(rhs, gast.Call):
             return rhs
+        if self.facts.several.get(id(s)):
+            return syntax.call(self.unit.bind("reduce_axes", rules_numpy.reduce_axes),
+                               [rhs.func, *rhs.args], {kw.arg: kw.value for kw in rhs.keywords})
         if self.facts.methods.get(id(s)):
             return self.method_form(rhs)
         if self.unit.resolve_emitted(rhs.func) is np.einsum \
