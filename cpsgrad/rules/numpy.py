@@ -478,10 +478,31 @@ def einsum(subscripts, *operands, **kwargs):
     operands are large enough to pay for finding it; NumPy's default (``optimize=False``)
     contracts all operands in one nested loop, often many times slower. The emitted code
     calls this for the user's ``np.einsum`` without ``optimize=``, as JAX and PyTorch
-    contract einsums along a path too. The same numbers, up to rounding."""
-    if "optimize" not in kwargs and sum(np.size(op) for op in operands) >= EINSUM_PATH_MIN:
-        kwargs["optimize"] = True
-    return np.einsum(subscripts, *operands, **kwargs)
+    contract einsums along a path too. The same numbers, up to rounding. The path is found
+    once per subscripts and operand shapes (finding it costs as much as a small contraction).
+    The result is laid out in C order, as NumPy's own einsum gives it: along a path it is a
+    transposed view of the last product, and every elementwise operation on it, and on what
+    is computed from it, would keep that order, slow where its inner axes are short."""
+    if "optimize" in kwargs or sum(np.size(op) for op in operands) < EINSUM_PATH_MIN:
+        return np.einsum(subscripts, *operands, **kwargs)
+    if not isinstance(subscripts, str):  # the interleaved form
+        path = True
+    else:
+        key = (subscripts, *map(np.shape, operands))
+        path = _EINSUM_PATHS.get(key)
+        if path is None:
+            if len(_EINSUM_PATHS) >= MAX_EINSUM_PATHS:
+                _EINSUM_PATHS.pop(next(iter(_EINSUM_PATHS)))
+            path = _EINSUM_PATHS[key] = np.einsum_path(subscripts, *operands,
+                                                       optimize=True)[0]
+    out = np.einsum(subscripts, *operands, optimize=path, **kwargs)
+    if "out" in kwargs or not isinstance(out, np.ndarray) or out.flags.c_contiguous:
+        return out
+    return out.copy(order="C")
+
+
+_EINSUM_PATHS = {}  # (subscripts, operand shapes) -> contraction path
+MAX_EINSUM_PATHS = 256
 
 
 def einsum_vjp(g, argnum, subscripts, operands):
