@@ -168,6 +168,23 @@ def test_einsum_runs_along_a_contraction_path():
                         finite_differences(conv_layer, small, 0))
 
 
+def test_einsum_along_a_path_gives_what_numpy_gives():
+    from cpsgrad.rules.numpy import einsum
+
+    x = rng.normal(size=(64, 1, 8, 8))
+    patches = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(2, 3))
+    K = rng.normal(size=(8, 1, 3, 3))
+    for _ in range(2):  # the second call takes the path found by the first
+        got = einsum("bcijkl,fckl->bfij", patches, K)
+        expected = np.einsum("bcijkl,fckl->bfij", patches, K)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+        assert got.flags.c_contiguous  # as NumPy's own einsum lays it out
+    total = einsum("bcijkl,bcijkl->", patches, patches)
+    assert np.ndim(total) == 0 and np.isclose(total, np.sum(patches * patches))
+    out = np.empty((64, 8, 6, 6))
+    assert einsum("bcijkl,fckl->bfij", patches, K, out=out) is out
+
+
 def test_row_of_a_large_table_stays_row_sparse():
     def lookup(E, ids):
         return sum(np.sum(np.tanh(E[i])) for i in ids)
