@@ -4,7 +4,8 @@
 adjoint function, and every stage's output for ``cpsgrad.stages``. A ``Unit`` is one
 emitted module: it holds the namespace of global names, the callee cache (one adjoint
 per user function and set of active arguments; recursion finds its own entry), and
-answers the questions the cps stage asks about names and functions.
+answers the questions the cps stage asks about functions; what names mean is its base
+class's (``resolve.Resolver``).
 """
 
 import functools
@@ -13,12 +14,12 @@ import os
 from pathlib import Path
 
 import gast
-import numpy as np
 
 from cpsgrad import codegen, debug, forward, loader, runtime, syntax
-from cpsgrad.errors import TransformError, located
-from cpsgrad.naming import Namespace, Versions, bar
+from cpsgrad.errors import TransformError
+from cpsgrad.naming import Namespace, Versions
 from cpsgrad.parse import parse
+from cpsgrad.resolve import LIBRARY_MODULES, Resolver
 from cpsgrad.rules.registry import default_registry
 from cpsgrad.transforms.activity import activity, stores
 from cpsgrad.transforms.aliases import aliases
@@ -28,19 +29,13 @@ from cpsgrad.transforms.cse import cse
 from cpsgrad.transforms.fence import fence
 from cpsgrad.transforms.inline import inline, straight_line
 from cpsgrad.transforms.invariant import invariant
-from cpsgrad.transforms.kinds import SEQUENCE_RESULTS, arg_kind, numeric_names
+from cpsgrad.transforms.kinds import arg_kind, numeric_names
 from cpsgrad.transforms.optimize import optimize
 from cpsgrad.transforms.patterns import capped, pattern_of
 from cpsgrad.transforms.receivers import method_call, unchanged
 from cpsgrad.transforms.reduced import reduced
 from cpsgrad.transforms.shapes import shapes
 
-LIBRARY_MODULES = ("numpy", "scipy", "cpsgrad", "builtins", "math", "autograd", "jax", "torch")
-LOWERED = {"append": forward.append,  # helpers the ANF and aliases stages write calls to
-           "items_of": forward.items_of,  # what a for loop goes over
-           "appended": forward.append,  # a comprehension's own list (anf_sugar)
-           "no_inplace": forward.no_inplace,
-           "with_enter": forward.with_enter, "with_exit": forward.with_exit}
 MAX_SPECIALISED = 4  # shape specialisations per function, then one unspecialised adjoint
 
 
@@ -82,7 +77,7 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, cal
     return Built(source, getattr(module, entry), unit.stages, entry)
 
 
-class Unit:
+class Unit(Resolver):
     def __init__(self, registry, callee=False):
         self.registry, self.callee = registry, callee
         self.ns = Namespace()
@@ -272,119 +267,12 @@ class Unit:
                 and (obj.__module__ or "").split(".")[0] not in LIBRARY_MODULES
                 and not _variadic(obj))  # calls of f(*args, **kw) are bound at run time
 
-    # ----- names -----
-    def namer(self, taken):
-        """Fresh names that clash neither with ``taken`` nor with their adjoints' names."""
-        return Versions(set(taken) | {bar(n) for n in taken} | set(self.ns.objects))
-
-    def bind(self, name, obj):
-        return self.ns.bind(name, obj)
-
-    def source_of(self, fndef):
-        return self.by_tree[id(fndef)]
-
-    def resolve(self, fndef, name):
-        found, obj = self.source_of(fndef).resolve(name)
-        if not found and name in LOWERED:
-            return True, LOWERED[name]
-        if found and isinstance(obj, type | type(len)) and obj in forward.RECORDED:
-            return True, forward.RECORDED[obj]  # the items stay readable for the adjoint
-        return found, obj
-
-    def global_name(self, fndef, name):
-        found, obj = self.resolve(fndef, name)
-        if not found:
-            return name  # a NameError at run time, as in the original
-        return self.bind(name, obj)
-
-    def resolve_source(self, fndef, node):
-        """The object a source-level reference (``np.linalg.norm``) means, or None."""
-        path = []
-        while isinstance(node, gast.Attribute):
-            path.append(node.attr)
-            node = node.value
-        if not isinstance(node, gast.Name) or node.id in self.locals_of(fndef):
-            return None
-        found, obj = self.resolve(fndef, node.id)
-        for attr in reversed(path):
-            obj = getattr(obj, attr, None)
-        return obj if found else None
-
-    def locals_of(self, fndef):
-        key = id(fndef)
-        if key not in self.locals_cache:
-            self.locals_cache[key] = local_names(fndef)
-        return self.locals_cache[key]
-
-    def resolve_emitted(self, node):
-        path = []
-        while isinstance(node, gast.Attribute):
-            path.append(node.attr)
-            node = node.value
-        if not isinstance(node, gast.Name) or node.id not in self.ns.objects:
-            return None
-        obj = self.ns.objects[node.id]
-        for attr in reversed(path):
-            obj = getattr(obj, attr, None)
-        return obj
-
-    def is_nondiff(self, fndef, rhs, locals_):
-        if isinstance(rhs, gast.Attribute):
-            return self.registry.attributes.get(rhs.attr, "") is None
-        if not isinstance(rhs, gast.Call):
-            return False
-        func = rhs.func
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
-                and func.value.id in locals_:
-            fun = self.registry.methods.get(func.attr)
-        else:
-            fun = self.resolve_source(fndef, func)
-        rule = self.registry.lookup(fun) if fun is not None else None
-        return bool(rule and rule.nondiff)
-
-    def call_kind(self, rhs, owner):
-        func = rhs.func
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
-                and func.value.id in owner:
-            return "num" if func.attr in self.registry.methods \
-                and func.attr not in SEQUENCE_RESULTS else "any"
-        fun = self.resolve_emitted(func)
-        if fun is None or getattr(fun, "__name__", "") in SEQUENCE_RESULTS:
-            return "any"
-        rule = self.registry.lookup(fun)
-        return "num" if rule and isinstance(fun, np.ufunc | type(np.sum)) else "any"
-
     def numeric_names(self, fndef):
         """Names whose every value is a number or an array (their adjoints add with ``+``)."""
         key = id(fndef)
         if key not in self.numeric:
             self.numeric[key] = numeric_names(self, fndef, self.param_kinds.get(key, ()))
         return self.numeric[key]
-
-    def index_value(self, node):
-        """An index expression as a value: ``1:3`` becomes ``slice(1, 3, None)``."""
-        if isinstance(node, gast.Slice):
-            return syntax.call("slice", [node.lower or syntax.const(None),
-                                         node.upper or syntax.const(None),
-                                         node.step or syntax.const(None)])
-        if isinstance(node, gast.Tuple):
-            return syntax.tuple_([self.index_value(e) for e in node.elts])
-        return node
-
-    # ----- locations -----
-    def source_line(self, fndef, line, origin=None):
-        return (origin or self.source_of(fndef)).source_line(line) if line else None
-
-    def where(self, fndef, line, origin=None):
-        source = origin or self.source_of(fndef)
-        return f"{Path(source.filename).name}:{source.file_line(line)}"
-
-    def file_line(self, fndef, line):
-        return self.source_of(fndef).file_line(line)
-
-    def error(self, fndef, stmt, message, cls=None):
-        source = getattr(stmt, "origin", None) or self.source_of(fndef)
-        return located(message, source, stmt, cls or TransformError)
 
 
 class _ModuleCallee:

@@ -22,27 +22,18 @@ import gast
 import numpy as np
 
 from cpsgrad import syntax
-from cpsgrad.transforms.activity import free_names, loads
+from cpsgrad.transforms.activity import free_names
+from cpsgrad.transforms.alias_facts import (
+    COPIES,
+    FRESH_METHODS,
+    NO_ALIAS_ATTRIBUTES,
+    UnionFind,
+    assignments,
+    fresh,
+    member,
+)
 
 SHARE, ITEM, COPY = "share", "item", "copy"
-NO_ALIAS_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
-COPIES = (list, tuple, dict, sorted, set)  # a new container holding the same items
-FRESH_METHODS = {  # array methods whose result shares no memory with the array
-    "astype", "flatten", "sum", "mean", "max", "min", "prod", "std", "var", "dot",
-    "cumsum", "cumprod", "round", "clip", "repeat", "tolist", "item", "argmax", "argmin",
-    "argsort", "all", "any", "trace", "nonzero",
-}
-FRESH = {  # functions whose result shares no memory with their arguments
-    np.array, np.copy, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
-    np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.dot,
-    np.matmul, np.vdot, np.inner, np.outer, np.tensordot, np.kron, np.sum, np.mean, np.prod,
-    np.std, np.var, np.max, np.min, np.amax, np.amin, np.cumsum, np.cumprod, np.concatenate,
-    np.stack, np.vstack, np.hstack, np.column_stack, np.where, np.clip, np.tile, np.repeat,
-    np.sort, np.trace, np.round, np.around, np.diff, np.cross, np.argmax, np.argmin,
-    np.argsort, np.linalg.norm, np.linalg.inv, np.linalg.det, np.linalg.solve, np.allclose,
-    np.all, np.any, np.shape, np.ndim, np.size, len, range, float, int, bool, abs, round,
-    isinstance, print, str, sum, pow, hasattr, id, hash, repr,
-}
 
 
 class Links:
@@ -55,10 +46,10 @@ class Links:
         self.creators = {}  # link -> ids of the statements that make it
         self.closures = {}  # a nested def's name -> the local names it reads
         self.read_links, self.copies = set(), set()  # links made by x = c[k], by x = y
-        self.must, counts = _UnionFind(), {a.id: 1 for a in fndef.args.args}
+        self.must, counts = UnionFind(), {a.id: 1 for a in fndef.args.args}
         rhs_count = {}  # name -> how many assignment statements it has (params count one)
         params = {a.id for a in fndef.args.args}
-        for s, in_loop in _assignments(fndef.body, False):
+        for s, in_loop in assignments(fndef.body, False):
             if isinstance(s, gast.FunctionDef):  # its result may be a value it closes over
                 self.closures[s.name] = free_names(s) & self.locals - {s.name}
                 continue
@@ -212,12 +203,12 @@ class Links:
         of the same items, SHARE (it may be a view, or an argument) for anything else."""
         method = rhs.func.attr if self.is_method(rhs) else None
         fun = None if method else self.resolve(rhs.func)
-        if isinstance(fun, np.ufunc) or _fresh(fun) or method in FRESH_METHODS:
+        if isinstance(fun, np.ufunc) or fresh(fun) or method in FRESH_METHODS:
             return
         receiver = rhs.func.value.id if method else None
         if method == "copy" and receiver in self.numeric:
             return  # an array's copy is a new array
-        kind = COPY if method == "copy" or _in(fun, COPIES) else SHARE
+        kind = COPY if method == "copy" or member(fun, COPIES) else SHARE
         parts = [*rhs.args, *(kw.value for kw in rhs.keywords)]
         if kind == COPY and rhs.keywords and not method:  # dict(a=z): z is an item of it
             self.hold(name, set().union(*(names(kw.value) for kw in rhs.keywords))
@@ -317,78 +308,6 @@ class Links:
         return out
 
 
-class _UnionFind:
-    def __init__(self):
-        self.parent = {}
-
-    def find(self, a):
-        self.parent.setdefault(a, a)
-        while self.parent[a] != a:
-            self.parent[a] = self.parent[self.parent[a]]
-            a = self.parent[a]
-        return a
-
-    def union(self, a, b):
-        self.parent[self.find(a)] = self.find(b)
-
-    def group(self, a):
-        if a not in self.parent:
-            return {a}
-        root = self.find(a)
-        return {n for n in self.parent if self.find(n) == root}
-
-    def groups(self):
-        roots = {}
-        for n in list(self.parent):
-            roots.setdefault(self.find(n), set()).add(n)
-        return list(roots.values())
-
-    def forget(self, a):
-        """Take ``a`` out of every group (it stands alone from now on)."""
-        members = self.group(a) - {a}
-        for n in list(self.parent):
-            if n in members or n == a:
-                del self.parent[n]
-        for n in sorted(members):
-            self.parent[n] = min(members)
-
-
-def _assignments(stmts, in_loop):
-    for s in stmts:
-        if isinstance(s, (gast.Assign, gast.FunctionDef)):
-            yield s, in_loop
-        elif isinstance(s, gast.If):
-            yield from _assignments(s.body + s.orelse, in_loop)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from _assignments(s.body, True)
-
-
-def liveness(stmts, out, live):
-    """Fill ``live[id(stmt)]`` with the names live just after each statement."""
-    current = set(out)
-    for s in reversed(stmts):
-        live[id(s)] = set(current)
-        current = _live_in(s, current, live)
-    return current
-
-
-def _live_in(s, out, live):
-    if isinstance(s, gast.If):
-        return (liveness(s.body, out, live) | liveness(s.orelse, out, live)
-                | loads(s.test))
-    if isinstance(s, (gast.For, gast.While)):
-        head = set(out)
-        while True:  # a loop's body runs again: what is live at its head is live at its end
-            test = s.iter if isinstance(s, gast.For) else s.test
-            new = head | liveness(s.body, head, live) | loads(test)
-            if new == head:
-                return head
-            head = new
-    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-        return (out - {s.targets[0].id}) | loads(s.value)
-    return out | loads(s)
-
-
 EMPTY = (frozenset(), frozenset(), frozenset())
 CONTAINER_CALLS = {"list", "dict", "tuple", "sorted", "append", "appended"}
 
@@ -397,7 +316,7 @@ def _containers(fndef):
     """Names that hold lists, tuples or dicts wherever they are assigned (a write into
     their slots changes no object a read of them gave)."""
     rhss = {}
-    for s, _loop in _assignments(fndef.body, False):
+    for s, _loop in assignments(fndef.body, False):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             rhss.setdefault(s.targets[0].id, []).append(s.value)
     return {name for name, values in rhss.items() if all(
@@ -426,19 +345,6 @@ def is_append(s):
     return (isinstance(s.targets[0], gast.Name) and isinstance(v, gast.Call)
             and isinstance(v.func, gast.Name) and v.func.id in ("append", "appended") and v.args
             and isinstance(v.args[0], gast.Name) and v.args[0].id == s.targets[0].id)
-
-
-def _fresh(fun):
-    if getattr(fun, "__module__", None) == "math":  # floats in, a float out
-        return True
-    return _in(fun, FRESH)
-
-
-def _in(fun, group):
-    try:
-        return fun in group
-    except TypeError:  # unhashable
-        return False
 
 
 def names(node):

@@ -28,7 +28,8 @@ import gast
 
 from cpsgrad import syntax
 from cpsgrad.transforms.activity import free_names
-from cpsgrad.transforms.alias_links import ITEM, SHARE, Links, is_append, liveness
+from cpsgrad.transforms.alias_facts import liveness
+from cpsgrad.transforms.alias_links import ITEM, SHARE, Links, is_append
 from cpsgrad.transforms.anf import local_names
 
 OPERATORS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
