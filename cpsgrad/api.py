@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from cpsgrad import debug, forward, pipeline, runtime
+from cpsgrad import debug, forward, pipeline, results
 from cpsgrad.codegen import to_source
 from cpsgrad.syntax import module
 
@@ -117,7 +117,7 @@ class Gradient:
             return seed(y)
 
         try:
-            with runtime.deep_recursion(), forward.exits_on_error():
+            with results.deep_recursion(), forward.exits_on_error():
                 grads = built.function(*args, k)
         except Exception as exc:
             debug.annotate(exc)
@@ -125,13 +125,13 @@ class Gradient:
         n = len(set(self.indices))
         grads = (grads,) if n == 1 else tuple(grads)
         order = sorted(set(self.indices))
-        by_index = {i: runtime.gradient(g, args[i]) for i, g in zip(order, grads, strict=True)}
+        by_index = {i: results.gradient(g, args[i]) for i, g in zip(order, grads, strict=True)}
         result = by_index[self.indices[0]] if not isinstance(self.wrt, tuple) else \
             tuple(by_index[i] for i in self.indices)
         return out[0], result
 
     def __call__(self, *args, **kwargs):
-        value, g = self.run(self.arguments(args, kwargs), runtime.seed)
+        value, g = self.run(self.arguments(args, kwargs), results.seed)
         return (value, g) if self.with_value else g
 
 

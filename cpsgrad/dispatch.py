@@ -31,7 +31,7 @@ import weakref
 
 import numpy as np
 
-from cpsgrad import runtime
+from cpsgrad import runtime, trees
 from cpsgrad.errors import NoRuleError
 from cpsgrad.rules.python import BUILTIN_METHODS, as_adjoint_of
 from cpsgrad.rules.registry import default_registry
@@ -129,7 +129,7 @@ def _method(obj, name, args, kwargs, k, wrt):
     else:  # a callable held by the object (an attribute), a static or class method
         grads = _mapped(getattr(obj, name), args, kwargs, k, _lead(wrt, 0, {0: 0}))
         if grads.get(0) is not None:  # the held callable's adjoint, at its attribute
-            grads[0] = runtime.item_bar(obj, name, grads[0])
+            grads[0] = trees.item_bar(obj, name, grads[0])
     return grads
 
 
@@ -140,7 +140,7 @@ def attribute_vjp(x, name, g):
         fun = default_registry.attributes.get(name)
         return runtime.zeros_like(x) if fun is None else default_registry.lookup(fun).vjp(0)(
             g, getattr(x, name), x)
-    return runtime.item_bar(x, name, g)
+    return trees.item_bar(x, name, g)
 
 
 def _lead(wrt, n, extra):
@@ -340,7 +340,7 @@ def _construct(cls, args, kwargs, k, wrt):
     if issubclass(cls, tuple) and hasattr(cls, "_fields"):  # a named tuple
         g = k(cls(*args, **kwargs))
         fields = list(cls._fields)
-        return {p: None if g is None else runtime.item_adjoint(
+        return {p: None if g is None else trees.item_adjoint(
             g, p - 1 if isinstance(p, int) else fields.index(p),
             args[p - 1] if isinstance(p, int) else kwargs[p]) for p in wrt if p != 0}
     init = cls.__init__

@@ -1,6 +1,6 @@
 """Row-sparse adjoints: the adjoint of ``x[rows]`` for a large array ``x`` is its rows.
 
-``RowSparse`` is what ``runtime.item_bar`` makes for a row lookup (``E[i]``) into an array of
+``RowSparse`` is what ``trees.item_bar`` makes for a row lookup (``E[i]``) into an array of
 ``SPARSE_MIN_SIZE`` elements or more; ``sparse_item`` says when; ``has_array_index`` whether
 an index repeats positions (then ``np.add.at``).
 """

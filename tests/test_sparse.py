@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cpsgrad
-from cpsgrad import runtime
+from cpsgrad import runtime, trees
 
 
 def lookups(p, ids):
@@ -55,9 +55,9 @@ def test_sparse_adjoints_mixed_with_dense_ones(big):
 
 
 def test_row_sparse_behaves_like_its_dense_array(big):
-    s = runtime.item_bar(big, 3, np.ones(4))
+    s = trees.item_bar(big, 3, np.ones(4))
     assert isinstance(s, runtime.RowSparse)
-    t = runtime.add_item(s, np.array([3, 4]), np.ones((2, 4)))
+    t = trees.add_item(s, np.array([3, 4]), np.ones((2, 4)))
     dense = np.asarray(t)
     assert dense[3].tolist() == [2.0] * 4 and dense[4].tolist() == [1.0] * 4
     acc = np.zeros_like(big)
@@ -66,4 +66,4 @@ def test_row_sparse_behaves_like_its_dense_array(big):
     np.testing.assert_array_equal(t * 2.0, dense * 2.0)
     np.testing.assert_array_equal(0.0 + t, dense)
     np.testing.assert_array_equal((t + t).dense(), dense * 2)
-    assert runtime.item_bar(np.ones((3, 4)), 1, np.ones(4)).__class__ is np.ndarray
+    assert trees.item_bar(np.ones((3, 4)), 1, np.ones(4)).__class__ is np.ndarray

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import cpsgrad
-from cpsgrad import NoRuleError, TransformError, forward, pipeline, runtime
+from cpsgrad import NoRuleError, TransformError, forward, pipeline, results
 from tests import corpus_syntax
 from tests.corpus_syntax import LOG, Recorder
 from tests.oracle import assert_leaves_close, finite_differences, leaves, load_with_autograd
@@ -100,7 +100,7 @@ def run_logged(run, error):
 def run_built(fn, x):
     built = pipeline.build(fn, (True,), ("num",))
     with forward.exits_on_error():
-        built.function(x, runtime.seed)
+        built.function(x, results.seed)
 
 
 def test_error_inside_the_block_reaches_exit_around_a_run():

@@ -14,7 +14,8 @@ import numpy as np
 
 from cpsgrad.forward import RECORDED, Recorded, append, items_of
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import item_bar, rebuild, unbox, unbroadcast
+from cpsgrad.runtime import rebuild, unbox, unbroadcast
+from cpsgrad.trees import item_bar
 
 defvjp, defnondiff, defvjp_argnum = R.defvjp, R.defnondiff, R.defvjp_argnum
 

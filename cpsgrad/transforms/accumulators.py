@@ -6,13 +6,13 @@ A value's adjoint ``v_bar`` lives in the frame that defined ``v``. Its *state* t
 ``v_bar = v_bar + g``) or ``OWNED`` (a private accumulator: added into in place). A
 continuation adds into the adjoints of values of an enclosing frame through ``nonlocal``;
 those are dense zeros made just before the jump (``inits``). Numbers and arrays (kind
-``num``) add with ``+=``; trees and objects through ``runtime.add_item`` / ``accumulate``.
+``num``) add with ``+=``; trees and objects through ``trees.add_item`` / ``accumulate``.
 """
 
 import gast
 import numpy as np
 
-from cpsgrad import runtime, syntax
+from cpsgrad import runtime, syntax, trees
 from cpsgrad.naming import bar
 from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.statements import ALIAS, OWNED, ZERO
@@ -56,11 +56,11 @@ class Accumulators:
         if owner is not frame:
             frame.nonlocals.add(b)
             if index is not None:
-                return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
+                return [syntax.assign(b, syntax.call(helper("add_item", trees.add_item),
                                                      [b, index, expr]))]
             if num:
                 return [self.add_into(b, expr)]
-            return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
+            return [syntax.assign(b, syntax.call(helper("accumulate", trees.accumulate),
                                                  [b, expr]))]
         state = frame.state[v]
         if index is not None:
@@ -74,7 +74,7 @@ class Accumulators:
         if num:
             return [syntax.assign(b, syntax.plus(b, expr))]
         if state == OWNED:
-            return [syntax.assign(b, syntax.call(helper("accumulate", runtime.accumulate),
+            return [syntax.assign(b, syntax.call(helper("accumulate", trees.accumulate),
                                                  [b, expr]))]
         return [syntax.assign(b, syntax.call(helper("add", runtime.add), [b, expr]))]
 
@@ -87,10 +87,10 @@ class Accumulators:
             return [syntax.assign(b, self.zero(v)),
                     syntax.assign(syntax.subscript(b, source_index, "store"), expr)]
         if state == ZERO:
-            return [syntax.assign(b, syntax.call(helper("item_bar", runtime.item_bar),
+            return [syntax.assign(b, syntax.call(helper("item_bar", trees.item_bar),
                                                  [v, index, expr]))]
-        acc = b if state == OWNED else syntax.call(helper("copy_bar", runtime.copy_bar), [b])
-        return [syntax.assign(b, syntax.call(helper("add_item", runtime.add_item),
+        acc = b if state == OWNED else syntax.call(helper("copy_bar", trees.copy_bar), [b])
+        return [syntax.assign(b, syntax.call(helper("add_item", trees.add_item),
                                              [acc, index, expr]))]
 
     def add_into(self, b, expr):

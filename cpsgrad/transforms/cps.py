@@ -16,7 +16,7 @@ every value has its own name (SSA), so each frame keeps the values its adjoint n
 
 import gast
 
-from cpsgrad import runtime, syntax
+from cpsgrad import syntax, trees
 from cpsgrad.naming import bar
 from cpsgrad.transforms.accumulators import Accumulators
 from cpsgrad.transforms.activity import escapes, free_names, loads, passed_on, stores
@@ -168,7 +168,7 @@ class _Cps(Accumulators, Statements, ControlFlow, Sweep):
                 handed = self.namer.fresh(f"{bar(v)}_handed")
                 acc_names.append(handed)
                 merges.append(syntax.assign(self.replace(frame, v), syntax.call(
-                    self.unit.bind("accumulate", runtime.accumulate), [handed, bar(v)])))
+                    self.unit.bind("accumulate", trees.accumulate), [handed, bar(v)])))
         for i, a in got:
             v = a.id if isinstance(a, gast.Name) and a.id in self.active else None
             if v is not None and i in threaded:

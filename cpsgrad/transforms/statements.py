@@ -8,7 +8,7 @@ forward statement and returns a record; ``backward`` turns a record into adjoint
 import gast
 import numpy as np
 
-from cpsgrad import forward, runtime, syntax
+from cpsgrad import forward, runtime, syntax, trees
 from cpsgrad.naming import bar
 from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import activity as analyse
@@ -191,11 +191,11 @@ class Statements:
                 g = syntax.call(self.unit.bind("unbroadcast", runtime.unbroadcast),
                                 [syntax.subscript(bar(x1), index), value])
             else:  # a dict, list or object adjoint: the item may be absent (zero)
-                g = syntax.call(self.unit.bind("item_adjoint", runtime.item_adjoint),
+                g = syntax.call(self.unit.bind("item_adjoint", trees.item_adjoint),
                                 [bar(x1), index, value])
             out += self.contribute(frame, value.id, g)
         out += self.contribute(frame, x, syntax.call(
-            self.unit.bind("zero_item", runtime.zero_item), [bar(x1), index]))
+            self.unit.bind("zero_item", trees.zero_item), [bar(x1), index]))
         return out
 
     def forward_form(self, rhs, s):
