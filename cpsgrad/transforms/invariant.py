@@ -45,13 +45,13 @@ ZERO = ("add", Fraction(0), True)
 def invariant(fndef, resolve):
     """The reductions of ``fndef`` whose adjoint is zero (module docstring)."""
     uses, binds = name_counts(fndef)
-    out = {}
+    constants, out = _constants(fndef), {}
     for stmts in _blocks(fndef):
         for i, s in enumerate(stmts):
             reduction = _reduction(s, resolve)
             if reduction is None or binds.get(s.targets[0].id) != 1:
                 continue
-            proof = _Proof(s, reduction, resolve, _constants(fndef))
+            proof = _Proof(s, reduction, resolve, constants)
             if proof.holds(stmts[i + 1:], uses, binds):
                 out[id(s.value)] = s
     return out
@@ -207,7 +207,8 @@ class _Proof:
 
     def number(self, node):
         value = _literal(node, self.constants)
-        return Fraction(value) if type(value) in (int, float) else None
+        return Fraction(value) if type(value) in (int, float) and math.isfinite(value) \
+            else None
 
     def call(self, node, shifts):
         fun = self.resolve(node.func)
