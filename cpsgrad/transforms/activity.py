@@ -163,8 +163,10 @@ def _active(fndef, active, is_nondiff, library):
     does not depend on gets no adjoint (which could be 0 * inf = nan, as for an unused
     ``x = np.sqrt(x - x)`` carried around a loop). A call of user code counts as used, its
     result or not: it may change its arguments in place, and is then differentiated (and
-    refused by the fence)."""
-    assigns, seeds = [], set()
+    refused by the fence). Its result's name is kept active, but does not make what other
+    bindings of that name read useful (``t = f(x)`` unused, then ``t = np.cbrt(x)`` in a loop
+    would give ``0 / 0`` for ``x = 0``)."""
+    assigns, seeds, called = [], set(), set()
     stack = list(fndef.body)
     while stack:
         s = stack.pop()
@@ -172,7 +174,8 @@ def _active(fndef, active, is_nondiff, library):
             assigns.append(s)
             if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) \
                     and not library(s.value):
-                seeds |= {_uses(s)[0]} | loads(s.value)
+                called.add(_uses(s)[0])
+                seeds |= loads(s.value)
         elif isinstance(s, (gast.If, gast.For, gast.While)):
             stack.extend(s.body + s.orelse)
         elif isinstance(s, (gast.Return, gast.Expr)):  # the result; calls for their effect
@@ -188,7 +191,7 @@ def _active(fndef, active, is_nondiff, library):
             if target not in active and used & active:
                 active.add(target)
                 changed = True
-    return active & _useful(assigns, seeds) | {a.id for a in fndef.args.args} & active
+    return active & (_useful(assigns, seeds) | called) | {a.id for a in fndef.args.args} & active
 
 
 def _uses(s):
