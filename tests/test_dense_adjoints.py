@@ -183,6 +183,13 @@ def test_einsum_along_a_path_gives_what_numpy_gives():
     assert np.ndim(total) == 0 and np.isclose(total, np.sum(patches * patches))
     out = np.empty((64, 8, 6, 6))
     assert einsum("bcijkl,fckl->bfij", patches, K, out=out) is out
+    a, b = rng.normal(size=(70, 80)), rng.normal(size=(80, 90))
+    for subscripts, ops in [("ij,jk->ki", (a, b)), ("ij,ij->", (a, a)),  # one matrix product
+                            ("ij,jk->ik", (np.ones((2000, 1)), np.ones((3, 4)))),  # broadcast
+                            ("bij,bjk->bik", (a.reshape(10, 7, 80), b.reshape(10, 80, 9)))]:
+        got, expected = einsum(subscripts, *ops), np.einsum(subscripts, *ops)
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+        assert type(got) is type(expected) and np.shape(got) == np.shape(expected)
 
 
 def test_row_of_a_large_table_stays_row_sparse():

@@ -485,6 +485,11 @@ def einsum(subscripts, *operands, **kwargs):
     is computed from it, would keep that order, slow where its inner axes are short."""
     if "optimize" in kwargs or sum(np.size(op) for op in operands) < EINSUM_PATH_MIN:
         return np.einsum(subscripts, *operands, **kwargs)
+    pair = _as_tensordot(subscripts, operands) if not kwargs else None
+    if pair is not None:
+        axes, order = pair
+        out = np.tensordot(*operands, axes=axes).transpose(order)
+        return out[()] if out.ndim == 0 else out if out.flags.c_contiguous else out.copy()
     if not isinstance(subscripts, str):  # the interleaved form
         path = True
     else:
@@ -499,6 +504,30 @@ def einsum(subscripts, *operands, **kwargs):
     if "out" in kwargs or not isinstance(out, np.ndarray) or out.flags.c_contiguous:
         return out
     return out.copy(order="C")
+
+
+def _as_tensordot(subscripts, operands):
+    """``(axes, order)`` such that ``np.tensordot(a, b, axes).transpose(order)`` is the
+    two-operand ``np.einsum(subscripts, a, b)``: each index is kept from one operand or
+    summed over both (no batch, diagonal or one-sided sum); else None. One matrix product,
+    without einsum's own planning."""
+    if len(operands) != 2 or not isinstance(subscripts, str) or "->" not in subscripts \
+            or "." in subscripts:  # noqa: PLR2004 (two operands)
+        return None
+    ins, out = subscripts.replace(" ", "").split("->")
+    specs = ins.split(",")
+    if len(specs) != len(operands) or any(len(set(spec)) != len(spec) for spec in (*specs, out)) \
+            or any(len(spec) != np.ndim(op) for spec, op in zip(specs, operands, strict=True)):
+        return None
+    a, b = specs
+    summed = [c for c in a if c in b]
+    kept = [c for c in a if c not in b] + [c for c in b if c not in a]
+    if any(c in out for c in summed) or sorted(kept) != sorted(out) or any(
+            np.shape(operands[0])[a.index(c)] != np.shape(operands[1])[b.index(c)]
+            for c in summed):  # einsum broadcasts a length-1 axis; tensordot does not
+        return None
+    return ([a.index(c) for c in summed], [b.index(c) for c in summed]), \
+        [kept.index(c) for c in out]
 
 
 _EINSUM_PATHS = {}  # (subscripts, operand shapes) -> contraction path
