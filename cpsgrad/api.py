@@ -117,7 +117,8 @@ class Gradient:
             return seed(y)
 
         try:
-            with results.deep_recursion(), forward.exits_on_error():
+            with results.deep_recursion(), forward.exits_on_error(), forward.differentiating(
+                    dict(zip(self.params, args, strict=True))):
                 grads = built.function(*args, k)
         except Exception as exc:
             debug.annotate(exc)

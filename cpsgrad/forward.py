@@ -7,7 +7,9 @@ remember their items (``Recorded``), the guard against ``x += ...`` on a shared 
 """
 
 import contextlib
+import functools
 import threading
+import types
 
 import numpy as np
 
@@ -95,6 +97,59 @@ def no_inplace(x, message, filename, line):
     changes the object in place there, the emitted code rebinds ``x``."""
     if isinstance(x, (np.ndarray, list, dict)):
         raise TransformError(message, filename, line)
+
+
+_DIFFERENTIATED = threading.local()
+
+
+@contextlib.contextmanager
+def differentiating(values):
+    """While a gradient runs: ``{parameter name: value}`` of the arguments of the function
+    differentiated, for ``unshared``."""
+    stack = _DIFFERENTIATED.__dict__.setdefault("stack", [])
+    stack.append([values, None])  # the objects they hold, found at the first check
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def unshared(x, filename, line):
+    """Refuse ``x[i] = v`` / ``x.a = v`` where the transform cannot tell that ``x`` is not
+    (part of) an argument of the function differentiated (``x`` came from a global): the
+    write would change that argument behind the analyses' back (its gradient, or the shape
+    facts about it, would be wrong)."""
+    stack = getattr(_DIFFERENTIATED, "stack", None)
+    if not stack:
+        return
+    if stack[-1][1] is None:
+        stack[-1][1] = _held(stack[-1][0])
+    name = stack[-1][1].get(id(x))
+    if name is not None:
+        raise TransformError(
+            f"this writes in place into `{name}` (or a value it holds), an argument of the "
+            f"function being differentiated, through a name that cpsgrad cannot follow back "
+            f"to it (a global, or a value read from one): the gradient would miss the write. "
+            f"Write through `{name}` itself, or into a copy", filename, line)
+
+
+def _held(values):
+    """``{id(obj): parameter name}`` for every container, object and array in ``values``."""
+    out, stack = {}, [(name, v) for name, v in values.items()]
+    while stack:
+        name, v = stack.pop()
+        if id(v) in out or (not isinstance(v, (dict, list, tuple, np.ndarray)) and (
+                not hasattr(v, "__dict__") or isinstance(v, _CODE))):
+            continue
+        out[id(v)] = name
+        items = v.values() if isinstance(v, dict) else v if isinstance(v, (list, tuple)) \
+            else () if isinstance(v, np.ndarray) else vars(v).values()
+        stack += [(name, item) for item in items]
+    return out
+
+
+_CODE = (type, types.ModuleType, types.FunctionType, types.MethodType,
+         types.BuiltinFunctionType, functools.partial)
 
 
 def items_of(x):

@@ -31,6 +31,35 @@ FRESH = {  # functions whose result shares no memory with their arguments
 }
 
 
+def from_globals(fndef, is_global):
+    """Local names that may hold an object reached from a module-level value: bound to
+    one (``t = G``), an item or attribute of one (``t = G["p"]``, ``t = G.cache``), or a
+    loop variable over one; ``is_global(name)`` says a name means such a value."""
+    sources = {}
+    for n in gast.walk(fndef):
+        if isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Name):
+            sources.setdefault(n.targets[0].id, []).append(n.value)
+        elif isinstance(n, gast.For) and isinstance(n.target, gast.Name):
+            sources.setdefault(n.target.id, []).append(n.iter)
+    out, changed = set(), True
+    while changed:
+        changed = False
+        for name, values in sources.items():
+            if name not in out and any(_reached(v, out, is_global) for v in values):
+                out.add(name)
+                changed = True
+    return out
+
+
+def _reached(value, found, is_global):
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+            and value.func.id == "items_of" and value.args:  # what a for loop goes over
+        return _reached(value.args[0], found, is_global)
+    return isinstance(value, gast.Name) and (value.id in found or is_global(value.id))
+
+
 def fresh(fun):
     """Whether a call of ``fun`` returns an object that shares nothing with its arguments."""
     if getattr(fun, "__module__", None) == "math":  # floats in, a float out

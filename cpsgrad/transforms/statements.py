@@ -14,6 +14,7 @@ from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import activity as analyse
 from cpsgrad.transforms.activity import free_names, stores
 from cpsgrad.transforms.adjoint import adjoint
+from cpsgrad.transforms.alias_facts import from_globals
 from cpsgrad.transforms.anf import local_names
 from cpsgrad.transforms.control import Frame, LocalCallee
 
@@ -79,6 +80,10 @@ class Statements:
         """``x[i] = v`` or ``x.a = v``: written in place; the old item is kept and restored in
         the adjoint (a dict key or attribute that did not exist is removed again)."""
         t = s.targets[0]
+        if t.value.id not in env:
+            self.fail(f"this writes into `{t.value.id}`, a module-level value: cpsgrad "
+                      f"differentiates writes into local values and arguments; write into a "
+                      f"local copy, or return the value")
         x = env[t.value.id]
         value = self.rename(s.value, env)
         if getattr(s, "relink", False):  # d[k] = item, already there: only the adjoint moves
@@ -97,10 +102,32 @@ class Statements:
             fwd = [syntax.assign(old, take),
                    syntax.assign(syntax.subscript(x, index, "store"), value)]
         active = x in self.active or (isinstance(value, gast.Name) and value.id in self.active)
+        if x not in self.active and t.value.id in self.from_globals():
+            fwd.insert(0, self.unshared(x, s))
         x1 = self.define(frame, t.value.id, env, self.kind.get(x, "any"), active)
         fwd.append(syntax.assign(x1, x))
         kind = "attr" if isinstance(t, gast.Attribute) else "item"
         return fwd, [(s, ("setitem", x, x1, index, value, old, kind))]
+
+    def from_globals(self):
+        """Names that may hold an object reached from a module-level value
+        (``alias_facts.from_globals``)."""
+        if getattr(self, "globals_", None) is None:
+            def is_global(name):
+                if name in self.locals:
+                    return False
+                obj = self.unit.resolve_source(self.fndef, syntax.name(name))
+                return isinstance(obj, (dict, list, np.ndarray)) or runtime.is_object(obj)
+            self.globals_ = from_globals(self.fndef, is_global)
+        return self.globals_
+
+    def unshared(self, x, s):
+        """The check that a write into inactive ``x`` (from a global, say) is not into an
+        argument being differentiated (``forward.unshared``)."""
+        source = getattr(s, "origin", None) or self.unit.source_of(self.fndef)
+        filename, line = source.filename, source.file_line(getattr(s, "lineno", None) or 1)
+        return syntax.expr_stmt(syntax.call(self.unit.bind("unshared", forward.unshared),
+                                            [x, syntax.const(filename), syntax.const(line)]))
 
     def relink(self, s, frame, env, x, value):
         """``d[k] = item`` after a write into ``item``, which ``d[k]`` holds (the aliases
