@@ -188,7 +188,7 @@ def test_einsum_along_a_path_gives_what_numpy_gives():
                             ("ij,jk->ik", (np.ones((2000, 1)), np.ones((3, 4)))),  # broadcast
                             ("bij,bjk->bik", (a.reshape(10, 7, 80), b.reshape(10, 80, 9)))]:
         got, expected = einsum(subscripts, *ops), np.einsum(subscripts, *ops)
-        np.testing.assert_allclose(got, expected, rtol=1e-12)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
         assert type(got) is type(expected) and np.shape(got) == np.shape(expected)
 
 
@@ -330,3 +330,43 @@ def test_loop_invariant_arithmetic_is_hoisted():
                         rtol=1e-9, atol=1e-12)
     zero = cpsgrad.grad(scaled_steps)(params, xs[:0])  # no iteration: zero gradients
     assert all(np.all(v == 0) for v in zero.values())
+
+
+def test_two_operand_einsum_as_one_matmul_gives_what_numpy_gives():
+    """Random subscripts (batch, summed, kept, one-sided and broadcast indices in random
+    orders) through the matmul plan, against np.einsum."""
+    from cpsgrad.rules import numpy as rules
+
+    r = np.random.default_rng(11)
+    planned = 0
+    for _ in range(400):
+        letters = list("abcdefg")[:r.integers(1, 8)]
+        where = {c: r.choice(["a", "b", "ab"]) for c in letters}
+        kept = {c: r.random() < 0.6 for c in letters}
+        size = {c: int(r.choice([1, 2, 3, 5])) for c in letters}
+        specs = ["".join(r.permutation([c for c in letters if side in where[c]] or ["h"]))
+                 for side in "ab"]
+        out = "".join(r.permutation([c for c in letters if kept[c]]))
+        shapes = [[size.get(c, 4) for c in spec] for spec in specs]
+        if r.random() < 0.2:  # a length-1 axis against a longer one: einsum broadcasts it
+            shapes[0][0] = 1
+        ops = [r.normal(size=sh) for sh in shapes]
+        ops = [np.asfortranarray(op) if r.random() < 0.4 else op for op in ops]  # other layouts
+        subscripts = f"{specs[0]},{specs[1]}->{out}"
+        expected = np.einsum(subscripts, *ops)
+        if r.random() < 0.3:
+            rules.MATMUL_BATCH_MOST, old = 1, rules.MATMUL_BATCH_MOST  # one product, transposed
+        else:
+            old = rules.MATMUL_BATCH_MOST
+        try:
+            plan = rules._matmul_plan(subscripts, ops)
+            got = rules._by_matmul(plan, ops) if plan is not None else None
+        finally:
+            rules.MATMUL_BATCH_MOST = old
+            rules._MATMUL_PLANS.clear()
+        if plan is None:
+            continue
+        planned += 1
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12, err_msg=subscripts)
+        assert np.shape(got) == np.shape(expected) and (np.ndim(got) == 0 or got.flags.c_contiguous)
+    assert planned > 80

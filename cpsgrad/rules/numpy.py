@@ -485,11 +485,9 @@ def einsum(subscripts, *operands, **kwargs):
     is computed from it, would keep that order, slow where its inner axes are short."""
     if "optimize" in kwargs or sum(np.size(op) for op in operands) < EINSUM_PATH_MIN:
         return np.einsum(subscripts, *operands, **kwargs)
-    pair = _as_tensordot(subscripts, operands) if not kwargs else None
-    if pair is not None:
-        axes, order = pair
-        out = np.tensordot(*operands, axes=axes).transpose(order)
-        return out[()] if out.ndim == 0 else out if out.flags.c_contiguous else out.copy()
+    plan = _matmul_plan(subscripts, operands) if not kwargs else None
+    if plan is not None:
+        return _by_matmul(plan, operands)
     if not isinstance(subscripts, str):  # the interleaved form
         path = True
     else:
@@ -506,28 +504,118 @@ def einsum(subscripts, *operands, **kwargs):
     return out.copy(order="C")
 
 
-def _as_tensordot(subscripts, operands):
-    """``(axes, order)`` such that ``np.tensordot(a, b, axes).transpose(order)`` is the
-    two-operand ``np.einsum(subscripts, a, b)``: each index is kept from one operand or
-    summed over both (no batch, diagonal or one-sided sum); else None. One matrix product,
-    without einsum's own planning."""
-    if len(operands) != 2 or not isinstance(subscripts, str) or "->" not in subscripts \
-            or "." in subscripts:  # noqa: PLR2004 (two operands)
+def _matmul_plan(subscripts, operands):
+    """How the two-operand ``np.einsum(subscripts, a, b)`` is one ``np.matmul``, or None.
+
+    Each index is shared by both operands and kept (a batch index), shared and summed, or
+    kept from one operand (no diagonal, one-sided sum or length-1 broadcast). Read the output
+    from its end: the longest run of indices kept from one operand are the columns, the
+    run before it kept from the other the rows, and the rest are batch axes (an operand
+    without one gets length 1 there, and matmul broadcasts). Then the product comes out in
+    the output's own order, C-contiguous: the kernel of a convolution,
+    ``"bcijkl,fckl->bfij"``, is a batch of small products instead of one product and a
+    transposed copy. Where that would be more than ``MATMUL_BATCH_MOST`` products over
+    indices of one operand, it is one product with the rows and columns of all the kept
+    indices, transposed after (what ``np.tensordot`` does). Found once per subscripts and
+    shapes."""
+    if len(operands) != 2 or not isinstance(subscripts, str) \
+            or "->" not in subscripts or "." in subscripts \
+            or any(np.asarray(op).dtype.kind not in "fc" for op in operands):  # noqa: PLR2004
         return None
+    operands = [np.asarray(op) for op in operands]
+    key = (subscripts, *(op.shape for op in operands), *(op.strides for op in operands))
+    if key not in _MATMUL_PLANS:
+        if len(_MATMUL_PLANS) >= MAX_EINSUM_PATHS:
+            _MATMUL_PLANS.pop(next(iter(_MATMUL_PLANS)))
+        _MATMUL_PLANS[key] = _find_matmul_plan(subscripts, *operands)
+    return _MATMUL_PLANS[key]
+
+
+def _find_matmul_plan(subscripts, *operands):
+    shapes = [op.shape for op in operands]
     ins, out = subscripts.replace(" ", "").split("->")
     specs = ins.split(",")
-    if len(specs) != len(operands) or any(len(set(spec)) != len(spec) for spec in (*specs, out)) \
-            or any(len(spec) != np.ndim(op) for spec, op in zip(specs, operands, strict=True)):
+    if len(specs) != len(shapes) or any(len(set(s)) != len(s) for s in (*specs, out)) \
+            or any(len(s) != len(shape) for s, shape in zip(specs, shapes, strict=True)):
         return None
+    size = {}
+    for spec, shape in zip(specs, shapes, strict=True):
+        for c, n in zip(spec, shape, strict=True):
+            if size.setdefault(c, n) != n:
+                return None  # einsum broadcasts a length-1 axis here
     a, b = specs
-    summed = [c for c in a if c in b]
-    kept = [c for c in a if c not in b] + [c for c in b if c not in a]
-    if any(c in out for c in summed) or sorted(kept) != sorted(out) or any(
-            np.shape(operands[0])[a.index(c)] != np.shape(operands[1])[b.index(c)]
-            for c in summed):  # einsum broadcasts a length-1 axis; tensordot does not
-        return None
-    return ([a.index(c) for c in summed], [b.index(c) for c in summed]), \
-        [kept.index(c) for c in out]
+    if any(c not in out and (c in a) != (c in b) for c in size) or any(c not in size for c in out):
+        return None  # a one-sided sum
+    summed = [c for c in a if c in b and c not in out]
+
+    def side(c):
+        return None if c in a and c in b else 0 if c in a else 1
+
+    cols = _run(out, len(out), side)
+    rows = _run(out, len(out) - len(cols), side)
+    batch = out[:len(out) - len(cols) - len(rows)]
+    right = side(cols[0]) if cols else 1 if not rows or side(rows[0]) == 0 else 0
+    if math.prod(size[c] for c in batch) > MATMUL_BATCH_MOST \
+            and all(side(c) is not None for c in batch):
+        rows, cols, batch = [c for c in out if side(c) == 1 - right], \
+            [c for c in out if side(c) == right], ""
+    left_spec, right_spec = (b, a) if right == 0 else (a, b)
+    order = [c for c in out if c in batch] + rows + cols
+    left_op, right_op = (operands[1], operands[0]) if right == 0 else operands
+    return (right == 0, _operand(left_spec, batch, rows, summed, size, left_op.strides),
+            _operand(right_spec, batch, summed, cols, size, right_op.strides),
+            tuple(size[c] for c in order),
+            None if order == list(out) else tuple(order.index(c) for c in out))
+
+
+def _run(out, end, side):
+    """The longest run of indices of ``out`` ending before ``end`` kept from one operand."""
+    start = end
+    while start > 0 and side(out[start - 1]) is not None \
+            and side(out[start - 1]) == side(out[end - 1]):
+        start -= 1
+    return list(out[start:end])
+
+
+def _operand(spec, batch, first, second, size, strides):
+    """``(axes, shape, swapped)``: operand ``spec`` transposed to its batch indices, then
+    ``first``, then ``second``, and reshaped to the batch lengths (1 for a batch index it
+    lacks) and two groups. Or, ``swapped``, with ``second`` before ``first`` and the two
+    groups swapped back as a view (BLAS reads a transposed matrix as fast): whichever puts
+    last the axis with the shortest step in memory, so the copy that lays the operand out
+    runs along it (a convolution's sliding windows copy twice as fast along a row)."""
+    first, second = [c for c in first if c in spec], [c for c in second if c in spec]
+    swapped = bool(first and second) and _inner(spec, first, strides, size) < _inner(
+        spec, second, strides, size)
+    groups = [second, first] if swapped else [first, second]
+    axes = [spec.index(c) for c in [c for c in batch if c in spec] + groups[0] + groups[1]]
+    return axes, (*[size[c] if c in spec else 1 for c in batch],
+                  *(math.prod(size[c] for c in group) for group in groups)), swapped
+
+
+def _inner(spec, group, strides, size):
+    """How well the last index of ``group`` suits the innermost axis of a copy (smaller is
+    better): a short step in memory first, then a long axis."""
+    c = group[-1]
+    return (abs(strides[spec.index(c)]), -size[c])
+
+
+def _by_matmul(plan, operands):
+    swap, left_plan, right_plan, shape, order = plan
+    left, right = (operands[1], operands[0]) if swap else operands
+    out = np.matmul(_laid_out(left, *left_plan), _laid_out(right, *right_plan)).reshape(shape)
+    if order is not None or not out.flags.c_contiguous:
+        out = np.ascontiguousarray(out if order is None else out.transpose(order))
+    return out[()] if out.ndim == 0 else out
+
+
+def _laid_out(op, axes, shape, swapped):
+    out = np.transpose(op, axes).reshape(shape)
+    return np.swapaxes(out, -1, -2) if swapped else out
+
+
+_MATMUL_PLANS = {}  # (subscripts, operand shapes) -> _matmul_plan's plan
+MATMUL_BATCH_MOST = 256
 
 
 _EINSUM_PATHS = {}  # (subscripts, operand shapes) -> contraction path
