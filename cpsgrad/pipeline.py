@@ -57,7 +57,7 @@ def build(fn, active, kinds, registry=None, check_nans=False, patterns=None, cal
     entry = unit.request(fn, tuple(active), tuple(kinds), patterns, returns_self=returns_self)
     tree = syntax.module(unit.body)
     if os.environ.get("CPSGRAD_OPTIMIZE", "1") != "0":
-        tree = optimize(tree)
+        tree = optimize(tree, unit.ns.objects, unit.bind)
     if check_nans:
         tree = debug.insert_checks(tree, unit.bind("check_finite", forward.check_finite))
     used = sorted({n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}

@@ -17,7 +17,11 @@ from cpsgrad.runtime import TREES, is_object, rebuild, unbox
 
 
 def seed(y):
-    """The adjoint that starts the backward pass of a gradient: 1 for a scalar output."""
+    """The adjoint that starts the backward pass of a gradient: 1 for a scalar output; a
+    Python float for a float64 one (NumPy's float64 scalar is a float), so the backward
+    pass's scalar arithmetic is Python's, not 0-d arrays'."""
+    if type(y) in (float, np.float64):
+        return 1.0
     if np.ndim(y) != 0 or isinstance(y, TREES):
         raise TypeError(
             f"grad() needs a function with a scalar output, got {type(y).__name__} of shape "

@@ -40,6 +40,14 @@ def zeros_like(x):
     return None
 
 
+def empty_like(x):
+    """``zeros_like(x)`` for an adjoint every element of which is written before it is read
+    (``transforms/tiles.py``): a NumPy array is left unset; anything else is zeros."""
+    if type(x) is np.ndarray:
+        return np.empty(x.shape, x.dtype if x.dtype.kind in "fc" else np.float64)
+    return zeros_like(x)
+
+
 def sparse_zeros(x):
     """A zero adjoint for ``x`` that is cheap for trees: their entries are ``None``; an
     object's adjoint is a dict of its attributes' adjoints."""

@@ -16,15 +16,19 @@ import gast
 
 from cpsgrad import syntax
 from cpsgrad.transforms.activity import name_counts
+from cpsgrad.transforms.tiles import tile_slices
 
 PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript, gast.Dict,
         gast.Attribute, gast.Tuple, gast.List)
 
 
-def optimize(module):
-    """Fold constant scales; drop assignments to names that nothing reads, until nothing
-    changes."""
+def optimize(module, objects=None, bind=None):
+    """Fold constant scales; write the slices of an adjoint that do not overlap
+    (``tiles.py``; given the loader's names ``objects`` and ``bind`` to add one); drop
+    assignments to names that nothing reads, until nothing changes."""
     _fold_scales(module)
+    if objects is not None:
+        tile_slices(module, objects, bind)
     while True:
         used = {n.id for n in gast.walk(module)
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}

@@ -89,6 +89,28 @@ STABLE_COLUMN = ["({m} + np.log(np.sum(np.exp({0} - {m}), axis=1, keepdims=True)
                  "np.sum(({0} - {m}) ** 2, axis=1, keepdims=True)"]
 
 
+def _tiles(a, b):
+    """An array read as slices along one axis, as LSTM gates are: slices that tile the axis
+    (constant bounds, or multiples of another array's length), overlap, or leave a gap
+    (``transforms/tiles.py`` writes the adjoint slice by slice where they do not overlap)."""
+    n = "{1}.shape[1]"
+    return [
+        Op(f"(np.tanh({{0}}[:, :{b}]) * {{0}}[:, {b}:])", ((a, 2 * b),), "index.tiles"),
+        Op(f"({{0}}[:, :{b}] - 0.5 * {{0}}[:, {b}:{2 * b}]) * np.tanh({{0}}[:, {2 * b}:])",
+           ((a, 3 * b),), "index.tiles"),
+        Op(f"({{0}}[:{a}] * np.cos({{0}}[{a}:]))", ((2 * a, b),), "index.tiles"),
+        Op(f"({{0}}[:, :{n}] * np.tanh({{0}}[:, {n}:2 * {n}]) + {{1}})", ((a, 2 * b), (a, b)),
+           "index.tiles"),
+        Op(f"({{0}}[:, {n}:] * np.sin({{0}}[:, :{n}]) - {{1}})", ((a, 2 * b), (a, b)),
+           "index.tiles"),
+        Op(f"({{0}}[:, :{b}] * {{0}}[:, 1:{b + 1}])", ((a, b + 1),), "index.tiles"),  # overlap
+        Op(f"({{0}}[:, :{b}] - np.tanh({{0}}[:, {b + 1}:]))", ((a, 2 * b + 1),),
+           "index.tiles"),  # a gap
+        Op(f"({{0}}[:, :{b}] * {{0}}[:, :{b}] + {{0}}[:, {b}:])", ((a, 2 * b),),
+           "index.tiles"),  # one slice read twice
+    ]
+
+
 def _stable(templates, m):
     return [t.replace("{m}", m) for t in templates]
 
@@ -189,6 +211,7 @@ def _matrices(a, b, sizes):
                    "np.linalg"),
                 Op("np.tril({0})", ((a, a),), "np.linalg"),
                 Op("np.triu({0})", ((a, a),), "np.linalg")]
+    ops += _tiles(a, b)
     ops += [Op(f"np.linalg.solve(np.eye({a}) * 2.0 + 0.3 * np.tanh({{0}}), {{1}})",
                ((a, a), (a, b)), "np.linalg"),
             Op(f"np.tile({{0}}, ({a}, 1))", ((1, b),), "np.shape"),

@@ -24,6 +24,8 @@ SUPPORTED = {
                 "concatenate, tile",
     "np.cum": "cumsum, cumprod, sort",
     "index": "indexing and slicing of arrays",
+    "index.tiles": "an array read as slices along one axis (tiling it, overlapping, with a "
+                   "gap), bounds constant or another array's length",
     "ifexp": "conditional expressions `a if c else b`",
     "boolop": "`and` / `or` / `not` in a condition",
     "if": "if/else on data",
