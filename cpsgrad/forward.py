@@ -8,6 +8,7 @@ remember their items (``Recorded``), the guard against ``x += ...`` on a shared 
 
 import contextlib
 import functools
+import sys
 import threading
 import types
 
@@ -16,9 +17,43 @@ import numpy as np
 from cpsgrad.errors import TransformError
 
 
-def snapshot(value):
-    """The value about to be overwritten by ``x[i] = v``, kept for the adjoint."""
+def snapshot(value, new=None):
+    """The items about to be overwritten by ``x[i] = new``, kept for the adjoint.
+
+    Where ``new`` overlaps them in memory NumPy copies it first, except into one axis
+    whose step has the direction of ``new``'s: there it copies element by element, in the
+    direction that is right for a shift (``x[1:] = x[:-1]``, steps equal) and not always
+    where the steps differ (``a[1] = a[:, 2]`` on ``np.arange(9.).reshape(3, 3)`` gives
+    ``[2, 8, 8]``, not ``[2, 5, 8]``). The adjoint takes ``new`` as read before the write;
+    that case is refused rather than differentiated wrongly."""
+    if isinstance(new, np.ndarray) and isinstance(value, np.ndarray) and value.ndim == 1 \
+            and new.ndim >= 1 and new.strides[-1] != value.strides[0] \
+            and new.strides[-1] * value.strides[0] > 0 and _shares_memory(value, new):
+        raise _at_caller(
+            "`x[i] = v` where `v` is a view of `x` that overlaps the items written, with a "
+            "different step: NumPy copies it element by element and may read items it has "
+            "already overwritten, which the gradient cannot follow; copy the right-hand "
+            "side first: `x[i] = v.copy()`")
     return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _at_caller(message):
+    """A TransformError at the user's line of the emitted statement that called us."""
+    from cpsgrad import debug  # noqa: PLC0415 (only on this error path)
+
+    frame = sys._getframe(2)  # the emitted statement that called snapshot
+    origin = debug.user_line(frame.f_code.co_filename, frame.f_lineno)
+    if origin is None:
+        return TransformError(message)
+    filename, _, line = origin[1].rpartition(":")
+    return TransformError(message, filename, int(line), None, origin[0])
+
+
+def _shares_memory(a, b):
+    try:
+        return np.shares_memory(a, b, max_work=10**5)
+    except np.exceptions.TooHardError:
+        return True
 
 
 class _Missing:

@@ -59,8 +59,23 @@ def list_write(x):
     return np.sum(items[0] * items[1])
 
 
+def shift_along(x):
+    y = np.tanh(x)
+    y[1:] = y[:-1]  # a view of y onto the items written, with the same step: NumPy shifts
+    return np.sum(y * np.arange(5.0))
+
+
+def smooth_rows(x):
+    m = np.outer(x, x)
+    for i in range(1, 5):
+        m[i] = 0.5 * (m[i] + m[i - 1])  # a new array on the right: no overlap
+    return np.sum(np.sin(m))
+
+
 X = np.array([0.3, -0.7, 1.1, 0.5, -0.2])
 CASES = [
+    ("shift_along", shift_along, (X,)),
+    ("smooth_rows", smooth_rows, (X,)),
     ("write_index", write_index, (X,)),
     ("write_slice", write_slice, (X,)),
     ("write_mask", write_mask, (X,)),
@@ -85,3 +100,28 @@ def test_inputs_are_not_mutated():
     x = X.copy()
     cpsgrad.grad(overwrite_used_value)(x)
     np.testing.assert_array_equal(x, X)
+
+
+def row_from_column(x):
+    grid = np.outer(x, x)[:3, :3]
+    grid = grid * 1.0
+    grid[1] = grid[:, 2]  # NumPy gives [g02, g22, g22] here, not a copy of the column
+    return np.sum(grid * np.arange(9.0).reshape(3, 3))
+
+
+def test_a_view_overlapping_the_items_written_with_another_step_is_refused():
+    """NumPy copies such a right-hand side element by element and reads an item it has
+    already overwritten; the gradient would take it as copied first: refused, at the line,
+    rather than wrong. Copied first, it is differentiated."""
+    with pytest.raises(cpsgrad.TransformError, match=r"v.copy\(\)") as info:
+        cpsgrad.grad(row_from_column)(X)
+    assert info.value.lineno == row_from_column.__code__.co_firstlineno + 3
+
+    def copied(x):
+        grid = np.outer(x, x)[:3, :3] * 1.0
+        grid[1] = grid[:, 2].copy()
+        return np.sum(grid * np.arange(9.0).reshape(3, 3))
+
+    grads = cpsgrad.grad(copied)(X)
+    np.testing.assert_allclose(grads, finite_differences(copied, (X,), 0)[0], rtol=1e-5,
+                               atol=1e-6)

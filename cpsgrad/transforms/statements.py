@@ -96,8 +96,10 @@ class Statements:
                    syntax.assign(syntax.attr(x, t.attr, "store"), value)]
         else:
             index = self.unit.index_value(self.rename(t.slice, env))
+            checked = [value] if isinstance(value, gast.Name) else []  # forward.snapshot
             take = (syntax.call(self.unit.bind("snapshot", forward.snapshot),
-                                [syntax.subscript(x, index)]) if self.kind.get(x) == "num"
+                                [syntax.subscript(x, index), *checked])
+                    if self.kind.get(x) == "num"
                     else syntax.call(self.unit.bind("take_item", forward.take_item), [x, index]))
             fwd = [syntax.assign(old, take),
                    syntax.assign(syntax.subscript(x, index, "store"), value)]

@@ -42,6 +42,8 @@ KNOWN = [
     Limitation("Aliasing + in-place writes", r"`out=` writes into an array in place"),
     Limitation("Aliasing + in-place writes", r"changes an array in place, which the gradient"),
     Limitation("Aliasing + in-place writes", r"which belongs to the caller"),
+    Limitation("Aliasing + in-place writes", r"is a view of `x` that overlaps the items "
+                                             r"written, with a different step"),
     Limitation("`for` loop variables", r"a `for` loop's variable is read after the loop"),
 ]
 
