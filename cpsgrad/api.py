@@ -104,8 +104,7 @@ class Gradient:
     def run(self, args, seed):
         """Run the adjoint on bound ``args``: ``(value, gradient)``."""
         for i in self.indices:
-            if any(isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and
-                   v.dtype.kind not in "fc") for v in runtime_leaves(args[i])):
+            if holds_integers(args[i]):
                 raise TypeError(f"cannot differentiate {self.target.__name__}() with respect "
                                 f"to argument {self.params[i]!r}: it holds integers; pass "
                                 f"floats")
@@ -139,12 +138,20 @@ class Gradient:
 MAX_BUILT = 8  # specialised adjoints per gradient function, then an unspecialised one
 
 
-def runtime_leaves(x):
+def holds_integers(x):
+    """Whether ``x`` is, or a dict, list or tuple in it holds, an integer or a non-float
+    array (a gradient with respect to it is refused)."""
+    kind = type(x)
+    if kind is np.ndarray:
+        return x.dtype.kind not in "fc"
+    if kind is float:
+        return False
     if isinstance(x, dict):
-        return [v for item in x.values() for v in runtime_leaves(item)]
+        return any(map(holds_integers, x.values()))
     if isinstance(x, (list, tuple)):
-        return [v for item in x for v in runtime_leaves(item)]
-    return [x]
+        return any(map(holds_integers, x))
+    return isinstance(x, (int, np.integer)) or (isinstance(x, np.ndarray)
+                                                 and x.dtype.kind not in "fc")
 
 
 def grad(fn=None, wrt=0, check_nans=None):

@@ -47,6 +47,8 @@ def gradient(g, like):
     of the object whose attributes hold their gradients."""
     if type(g) is np.ndarray and type(like) is np.ndarray:
         return g
+    if type(like) is dict and isinstance(g, dict):  # a dict of gradients: entry by entry
+        return {k: gradient(g.get(k), v) for k, v in like.items()}
     if is_object(like):
         return object_gradient(g or {}, like)
     g = unbox(g, like)

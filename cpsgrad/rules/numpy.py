@@ -623,32 +623,52 @@ MAX_EINSUM_PATHS = 256
 
 
 def einsum_vjp(g, argnum, subscripts, operands):
-    """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``."""
-    specs, out = einsum_parse(subscripts, operands)
-    sizes = {}
-    for s, op in zip(specs, operands, strict=True):
-        for c, n in zip(s, np.shape(op), strict=True):
-            sizes[c] = max(sizes.get(c, 1), n)
-    mine, x = specs[argnum], operands[argnum]
-    unique = "".join(dict.fromkeys(mine))
-    terms = [(out, g)] + [(s, op) for i, (s, op) in enumerate(zip(specs, operands,
-                                                                    strict=True))
-                          if i != argnum]
-    seen = "".join(s for s, _ in terms)
-    missing = "".join(c for c in unique if c not in seen)
+    """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``: the einsum of
+    ``g`` with the other operands (and ones for indices only this operand has), planned once
+    per subscripts, operand and shapes."""
+    key = (subscripts, argnum, *map(np.shape, operands)) if isinstance(subscripts, str) \
+        else None
+    plan = _EINSUM_VJPS.get(key) if key is not None else None
+    if plan is None:
+        plan = _einsum_vjp_plan(argnum, *einsum_parse(subscripts, operands),
+                                [np.shape(op) for op in operands])
+        if key is not None:
+            if len(_EINSUM_VJPS) >= MAX_EINSUM_PATHS:
+                _EINSUM_VJPS.pop(next(iter(_EINSUM_VJPS)))
+            _EINSUM_VJPS[key] = plan
+    contraction, missing, axes, diagonal = plan
+    terms = [g, *(op for i, op in enumerate(operands) if i != argnum)]
     if missing:
-        terms.append((missing, np.ones([sizes[c] for c in missing], float_dtype(g))))
-    res = einsum(",".join(s for s, _ in terms) + "->" + unique, *(a for _, a in terms))
-    # operand dimensions of size 1 that einsum broadcast: sum them back
-    shape = dict(zip(mine, np.shape(x), strict=True))
-    axes = tuple(i for i, c in enumerate(unique) if shape[c] == 1 and sizes[c] != 1)
-    if axes:
+        terms.append(np.ones(missing, float_dtype(g)))
+    res = einsum(contraction, *terms)
+    if axes:  # operand axes of length 1 that einsum broadcast: sum them back
         res = np.sum(res, axis=axes, keepdims=True)
-    if len(unique) == len(mine):
+    if diagonal is None:
         return res
-    acc = np.zeros(np.shape(x), res.dtype)
-    np.einsum(f"{mine}->{unique}", acc)[...] = res  # a writable view onto the diagonal
+    acc = np.zeros(np.shape(operands[argnum]), res.dtype)
+    np.einsum(diagonal, acc)[...] = res  # a writable view onto the diagonal
     return acc
+
+
+def _einsum_vjp_plan(argnum, specs, out, shapes):
+    """``(subscripts, shape of the ones, axes summed back, diagonal)`` of ``einsum_vjp``."""
+    sizes = {}
+    for spec, shape in zip(specs, shapes, strict=True):
+        for c, n in zip(spec, shape, strict=True):
+            sizes[c] = max(sizes.get(c, 1), n)
+    mine = specs[argnum]
+    unique = "".join(dict.fromkeys(mine))
+    inputs = [out, *(spec for i, spec in enumerate(specs) if i != argnum)]
+    missing = "".join(c for c in unique if c not in "".join(inputs))
+    if missing:
+        inputs.append(missing)
+    shape = dict(zip(mine, shapes[argnum], strict=True))
+    axes = tuple(i for i, c in enumerate(unique) if shape[c] == 1 and sizes[c] != 1)
+    return (",".join(inputs) + "->" + unique, [sizes[c] for c in missing], axes,
+            None if len(unique) == len(mine) else f"{mine}->{unique}")
+
+
+_EINSUM_VJPS = {}  # (subscripts, argnum, operand shapes) -> _einsum_vjp_plan's plan
 
 
 def einsum_subscripts(sublists):
