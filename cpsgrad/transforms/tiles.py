@@ -28,15 +28,21 @@ END = "<end>"  # the length of the axis: an open upper bound
 def tile_slices(module, objects, bind):
     """Write, not add, disjoint slices of a zero adjoint; skip the zeros where they tile it.
     ``objects`` are the names the loader binds; ``bind(name, obj)`` binds one more."""
-    defs, captured = _definitions(module), _captured(module)
+    written = {t.value.id for n in gast.walk(module) if isinstance(n, (gast.Assign, gast.AugAssign))
+               for t in (n.targets if isinstance(n, gast.Assign) else [n.target])
+               if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name)}
+    found = []  # (block, index, b) of each `b = zeros_like(v)` with b written into
     for node in gast.walk(module):
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
             if isinstance(block, list) and not isinstance(node, gast.Expr):
-                for i, s in enumerate(block):
-                    b = _zeros(s, objects)
-                    if b is not None and b not in captured:
-                        _tile(block, i, b, defs, bind)
+                found += [(block, i, b) for i, b in enumerate(_zeros(s, objects) for s in block)
+                          if b in written]
+    if found:
+        defs, captured = _definitions(module), _captured(module)
+        for block, i, b in found:
+            if b not in captured:
+                _tile(block, i, b, defs, bind)
     return module
 
 
@@ -219,11 +225,13 @@ def _captured(module):
     """Names of more than one function (a continuation reads or writes its enclosing
     frame's adjoints), and of any function that handles exceptions: writes into them are
     left as they are."""
-    seen, out = {}, set()
+    seen, out, handling = {}, set(), set()
 
     def visit(node, fn):
         if isinstance(node, (gast.FunctionDef, gast.Lambda)):
             fn = node
+        elif isinstance(node, gast.Try):
+            handling.add(fn)
         if isinstance(node, gast.Name):
             if seen.setdefault(node.id, fn) is not fn:
                 out.add(node.id)
@@ -233,7 +241,4 @@ def _captured(module):
             visit(child, fn)
 
     visit(module, None)
-    for fn in gast.walk(module):
-        if isinstance(fn, gast.FunctionDef) and any(isinstance(n, gast.Try) for n in gast.walk(fn)):
-            out |= {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
-    return out
+    return out | {name for name, fn in seen.items() if fn in handling}
