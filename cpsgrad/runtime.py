@@ -181,15 +181,30 @@ def unbroadcast(g, x):
     if gshape == shape:  # the common case, cheap for scalars too
         return g
     key = (gshape, shape)
-    axes = _SUMMED_AXES.get(key)
-    if axes is None:
+    found = _SUMMED_AXES.get(key)
+    if found is None:
         extra = len(gshape) - len(shape)
         if extra < 0:
             return np.broadcast_to(g, shape).copy()
-        axes = _SUMMED_AXES[key] = tuple(range(extra)) + tuple(
+        axes = tuple(range(extra)) + tuple(
             extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
-    g = np.add.reduce(g, axis=axes) if axes else g
+        found = _SUMMED_AXES[key] = axes, _sum_subscripts(len(gshape), axes)
+    axes, subscripts = found
+    if subscripts is not None and type(g) is np.ndarray:
+        g = np.einsum(subscripts, g)
+    elif axes:
+        g = np.add.reduce(g, axis=axes)
     return g.reshape(shape) if np.shape(g) != shape else g
 
 
-_SUMMED_AXES = {}  # (adjoint shape, operand shape) -> the axes unbroadcast sums over
+def _sum_subscripts(ndim, axes):
+    """``np.einsum`` subscripts summing over ``axes`` where that beats ``np.add.reduce``:
+    over several axes (a bias over batch and image axes, ``bfij->f``: 3x faster, since the
+    reduction's inner loop runs over the short image axes); else None."""
+    if len(axes) < 2 or ndim > 26:  # noqa: PLR2004 (letters)
+        return None
+    letters = "abcdefghijklmnopqrstuvwxyz"[:ndim]
+    return f"{letters}->{''.join(c for i, c in enumerate(letters) if i not in axes)}"
+
+
+_SUMMED_AXES = {}  # (adjoint shape, operand shape) -> (axes unbroadcast sums over, einsum form)

@@ -103,9 +103,13 @@ def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, whe
         axes, indices = parts
         if keepdims:
             ans, g = np.squeeze(ans, axes), np.squeeze(g, axes)
-        masks = [x[index] == ans for index in indices]
-        share = g / sum(masks[1:], masks[0].astype(float_dtype(x)))
-        out = np.zeros(x.shape, float_dtype(x))
+        dtype = float_dtype(x)
+        masks = [(x[index] == ans).astype(dtype) for index in indices]  # float: faster below
+        count = masks[0] + masks[1]
+        for mask in masks[2:]:
+            count += mask
+        share = g / count
+        out = np.empty(x.shape, dtype)  # the slices cover it
         for index, mask in zip(indices, masks, strict=True):
             np.multiply(mask, share, out=out[index])
         return out
@@ -119,6 +123,7 @@ def minmax_vjp(g, ans, x, axis=None, out=None, keepdims=False, initial=None, whe
 SHORT = {np.max: np.maximum, np.amax: np.maximum, np.min: np.minimum, np.amin: np.minimum,
          np.sum: np.add, np.mean: np.add}
 SHORT_MOST, SHORT_FROM = 8, 512  # elements reduced into each result; results
+_SHORT_PARTS = {}  # (shape, axis) -> what _short_parts found
 
 
 def reduce_axes(fun, x, axis=None, keepdims=False, **kwargs):
@@ -147,6 +152,15 @@ def _short_parts(x, axis):
     if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size < 2 * SHORT_FROM \
             or axis is None:
         return None
+    key = (x.shape, axis if isinstance(axis, (int, tuple)) else tuple(axis))
+    if key not in _SHORT_PARTS:
+        if len(_SHORT_PARTS) >= MAX_EINSUM_PATHS:
+            _SHORT_PARTS.pop(next(iter(_SHORT_PARTS)))
+        _SHORT_PARTS[key] = _find_short_parts(x, axis)
+    return _SHORT_PARTS[key]
+
+
+def _find_short_parts(x, axis):
     axes = normalize_axes(axis, x.ndim)
     count = math.prod(x.shape[a] for a in axes)
     if not 1 < count <= SHORT_MOST or x.size < count * SHORT_FROM:
