@@ -128,6 +128,9 @@ def item_bar(x, idx, g):
         dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
         return RowSparse(x.shape, dtype, [(idx, g)])
     if isinstance(x, np.ndarray):
+        if _new_axes_only(idx) and np.size(g) == x.size:  # b[:, None, None]: the same items
+            return np.array(np.reshape(g, x.shape),
+                            dtype=x.dtype if x.dtype.kind in "fc" else np.float64)
         return add_item(zeros_like(x), idx, g)
     if isinstance(x, dict):
         out = dict.fromkeys(x)
@@ -136,6 +139,15 @@ def item_bar(x, idx, g):
     out = [None] * len(x)
     out[idx] = g
     return rebuild(x, out) if isinstance(x, tuple) else out
+
+
+def _new_axes_only(idx):
+    """An index of whole axes and new ones (``[:, None, None]``, ``[None]``)."""
+    parts = idx if type(idx) is tuple else (idx,)
+    return all(p is None or (type(p) is slice and p == _WHOLE) for p in parts)
+
+
+_WHOLE = slice(None)
 
 
 def copy_bar(g):
