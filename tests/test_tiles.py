@@ -38,8 +38,31 @@ def halves_with_constants(x):
 
 
 def rows_then_rest(x):
-    k = x.shape[0] // 2  # floor division: not understood, the adjoint keeps its zeros
+    k = x.shape[0] // 2  # a length floor-divided by a constant: not negative
     return np.sum(np.sin(x[:k]) * np.cos(x[k:]))
+
+
+def split_at(x, k):
+    return np.sum(np.sin(x[:k]) * np.cos(x[k:]))  # k may be negative: not understood
+
+
+def tree_cell(node, W, b):
+    """A recursive cell whose gates are thirds of one product (``nh`` from a shape)."""
+    left, right = node
+    nh = b.shape[0] // 3
+    if left is None:
+        g = W @ right + b
+    else:
+        hl = tree_cell(left, W, b)
+        g = W @ hl + b
+    i = sigmoid(g[:nh])
+    o = sigmoid(g[nh:2 * nh])
+    u = np.tanh(g[2 * nh:])
+    return o * np.tanh(i * u)
+
+
+def tree_loss(W, b, x):
+    return np.sum(tree_cell(((None, x), x), W, b) ** 2)
 
 
 def overlapping(x):
@@ -76,7 +99,9 @@ def _check(f, *args, wrt=0):
     got = cpsgrad.grad(f, wrt=wrt)(*args)
     expected = autograd.grad(_with_autograd_numpy(f), wrt)(*args)
     assert_leaves_close(leaves(got), leaves(expected), rtol=1e-7, atol=1e-9)
-    assert_leaves_close(leaves(got), finite_differences(f, args, wrt), rtol=1e-5, atol=1e-6)
+    differences = [d for i in (wrt if isinstance(wrt, tuple) else (wrt,))
+                   for d in finite_differences(f, args, i)]
+    assert_leaves_close(leaves(got), differences, rtol=1e-5, atol=1e-6)
     return cpsgrad.show_source(cpsgrad.grad(f, wrt=wrt), *args)
 
 
@@ -99,6 +124,16 @@ def test_constant_bounds_tile_too():
     assert "empty_like(" in source
 
 
+def test_a_length_floor_divided_by_a_constant_tiles():
+    assert "empty_like(" in _check(rows_then_rest, rng.normal(size=(6, 3)))
+
+
+def test_gates_of_a_recursive_cell_tile_in_each_frame():
+    W, b, x = rng.normal(size=(6, 2)) * 0.5, rng.normal(size=6), rng.normal(size=2)
+    source = _check(tree_loss, W, b, x, wrt=(0, 1))
+    assert source.count("empty_like(g") >= 1
+
+
 def test_slices_in_a_loop_body_swept_backwards():
     W, h = rng.normal(size=(3, 8)), rng.normal(size=(2, 4))
     xs = [rng.normal(size=(2, 3)) for _ in range(4)]
@@ -106,11 +141,17 @@ def test_slices_in_a_loop_body_swept_backwards():
     assert "z_bar = empty_like(z" in source
 
 
-@pytest.mark.parametrize("f", [rows_then_rest, overlapping, with_a_gap, from_the_end,
-                               same_slice_twice])
+@pytest.mark.parametrize("f", [overlapping, with_a_gap, from_the_end, same_slice_twice])
 def test_slices_not_known_to_tile_keep_the_zeros(f):
     source = _check(f, rng.normal(size=(4, 6)))
     assert "empty_like(" not in source
+
+
+def test_a_bound_of_unknown_sign_keeps_the_zeros():
+    x = rng.normal(size=(4, 3))
+    for k in (2, -2):
+        source = _check(split_at, x, k)
+        assert "empty_like(" not in source
 
 
 def test_overlapping_slices_still_add():

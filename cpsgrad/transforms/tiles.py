@@ -3,7 +3,8 @@
 The adjoint of an array read as slices, ``gates[:, :n]``, ``gates[:, n:2 * n]``, ... (the
 gates of an LSTM cell), is made as zeros, the first slice's adjoint written into it and each
 next one added in place. Where the slices are along one axis and their bounds are sums of
-integer multiples of lengths of shapes (never negative), it is known which of them overlap:
+integer multiples of lengths of shapes (or of a length floor-divided by a constant: never
+negative), it is known which of them overlap:
 
 - a slice disjoint from the ones written before it is written (``b[:, n:2 * n] = g``), not
   added: the array is still zero there;
@@ -12,7 +13,7 @@ integer multiples of lengths of shapes (never negative), it is known which of th
 
 Only statements of one block, from ``b = zeros_like(v)`` up to the first one that does
 anything else with ``b``, and only where no nested function mentions ``b``. A bound is
-understood through the one assignment that defines its name in the module (values restored
+understood through the one assignment that defines its name in the function (values restored
 from a reverse sweep's lists, ``for ..., t3, ... in zip(reversed(t3_saved), ...)``, are that
 assignment's values of the same iteration); anything else is not understood, and nothing
 changes.
@@ -27,7 +28,15 @@ END = "<end>"  # the length of the axis: an open upper bound
 
 def tile_slices(module, objects, bind):
     """Write, not add, disjoint slices of a zero adjoint; skip the zeros where they tile it.
-    ``objects`` are the names the loader binds; ``bind(name, obj)`` binds one more."""
+    ``objects`` are the names the loader binds; ``bind(name, obj)`` binds one more. Each
+    module-level function is a scope of its own."""
+    for fn in module.body:
+        if isinstance(fn, gast.FunctionDef):
+            _tile_function(fn, objects, bind)
+    return module
+
+
+def _tile_function(module, objects, bind):
     written = {t.value.id for n in gast.walk(module) if isinstance(n, (gast.Assign, gast.AugAssign))
                for t in (n.targets if isinstance(n, gast.Assign) else [n.target])
                if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name)}
@@ -43,7 +52,6 @@ def tile_slices(module, objects, bind):
         for block, i, b in found:
             if b not in captured:
                 _tile(block, i, b, defs, bind)
-    return module
 
 
 def _tile(block, start, b, defs, bind):
@@ -115,8 +123,8 @@ def _slice_write(s, b, defs):
 # ----- bounds as linear forms: ({atom: coefficient}, constant) -----
 
 def _linear(node, defs, depth=0):
-    """The linear form of an index expression, or None. Atoms are lengths of shapes
-    (``t[1]`` with ``t = x.shape``) and ``END``."""
+    """The linear form of an index expression, or None. Atoms are names of lengths of
+    shapes (``t[1]`` with ``t = x.shape``, ``t[0] // 3``) and ``END``."""
     if depth > 16:  # noqa: PLR2004
         return None
     if isinstance(node, gast.Constant):
@@ -125,7 +133,7 @@ def _linear(node, defs, depth=0):
         value = defs.get(node.id)
         if value is None:
             return None
-        if _is_length(value, defs):
+        if _is_length(value, defs, depth):
             return {node.id: 1}, 0
         return _linear(value, defs, depth + 1)
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
@@ -143,8 +151,14 @@ def _linear(node, defs, depth=0):
     return None
 
 
-def _is_length(value, defs):
-    """``t[k]`` where ``t = x.shape``: a length, not negative."""
+def _is_length(value, defs, depth):
+    """``t[k]`` where ``t = x.shape`` (a length), or such a number floor-divided by a
+    positive constant (``bl.shape[0] // 3``): an atom that is not negative."""
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.FloorDiv) \
+            and isinstance(value.right, gast.Constant) and type(value.right.value) is int \
+            and value.right.value > 0:
+        inner = _linear(value.left, defs, depth + 1)
+        return inner is not None and _nonnegative(inner)
     return isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
         and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int \
         and isinstance(defs.get(value.value.id), gast.Attribute) \
@@ -192,7 +206,7 @@ def _tiled(intervals):
 # ----- the module -----
 
 def _definitions(module):
-    """``{name: value}`` for each name assigned exactly once in the module (by ``name =
+    """``{name: value}`` for each name assigned exactly once in the function (by ``name =
     value``), counting as no assignment a reverse sweep's restoring of the same name from
     its list (``for ..., name, ... in zip(reversed(name_saved), ...)``)."""
     restored = {id(n) for loop in gast.walk(module) if isinstance(loop, gast.For)
