@@ -209,8 +209,9 @@ def _definitions(module):
     """``{name: value}`` for each name assigned exactly once in the function (by ``name =
     value``), counting as no assignment a reverse sweep's restoring of the same name from
     its list (``for ..., name, ... in zip(reversed(name_saved), ...)``)."""
+    appended = _appended_only(module)
     restored = {id(n) for loop in gast.walk(module) if isinstance(loop, gast.For)
-                and _restores(loop) for n in gast.walk(loop.target)}
+                and _restores(loop, appended) for n in gast.walk(loop.target)}
     stores, defs = {}, {}
     for node in gast.walk(module):
         if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) \
@@ -222,9 +223,32 @@ def _definitions(module):
     return {name: value for name, value in defs.items() if stores.get(name) == 1}
 
 
-def _restores(loop):
+def _appended_only(fn):
+    """Lists ``n_saved`` that are only appended ``n`` to and read reversed (a sweep's)."""
+    uses = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and isinstance(node.func.value, gast.Name) and node.func.attr == "append":
+            name = node.func.value.id
+            ok = len(node.args) == 1 and isinstance(node.args[0], gast.Name) \
+                and name == f"{node.args[0].id}_saved"
+            uses.setdefault(name, []).append((id(node.func.value), ok))
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == "reversed" and node.args \
+                and isinstance(node.args[0], gast.Name):
+            uses.setdefault(node.args[0].id, []).append((id(node.args[0]), True))
+    fine = {name for name, seen in uses.items() if all(ok for _, ok in seen)}
+    counted = {i for seen in uses.values() for i, _ in seen}
+    for node in gast.walk(fn):  # any other read of the list (it may be changed) spoils it
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                and node.id in fine and id(node) not in counted:
+            fine.discard(node.id)
+    return fine
+
+
+def _restores(loop, appended):
     """A reverse sweep's loop over its saved lists: each target ``n`` read from
-    ``reversed(n_saved)``."""
+    ``reversed(n_saved)``, a list only ever appended ``n`` to."""
     target, it = loop.target, loop.iter
     names = target.elts if isinstance(target, gast.Tuple) else [target]
     lists = it.args if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
@@ -232,7 +256,8 @@ def _restores(loop):
     return len(names) == len(lists) and all(
         isinstance(n, gast.Name) and isinstance(a, gast.Call) and isinstance(a.func, gast.Name)
         and a.func.id == "reversed" and len(a.args) == 1 and isinstance(a.args[0], gast.Name)
-        and a.args[0].id == f"{n.id}_saved" for n, a in zip(names, lists, strict=False))
+        and a.args[0].id == f"{n.id}_saved" and a.args[0].id in appended
+        for n, a in zip(names, lists, strict=False))
 
 
 def _captured(module):
