@@ -25,6 +25,14 @@ def rebuild(like, items):
     return type(like)(items)
 
 
+def float_dtype(x):
+    """The dtype an adjoint of ``x`` has: ``x``'s own if inexact, else float64."""
+    if type(x) is np.ndarray and x.dtype.kind in "fc":  # the common case, cheap
+        return x.dtype
+    dtype = np.result_type(x) if isinstance(x, (np.ndarray, np.generic)) else np.float64
+    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
+
+
 def zeros_like(x):
     """A zero adjoint with the structure, shape and float dtype of ``x``."""
     if isinstance(x, np.ndarray):

@@ -10,6 +10,7 @@ import numpy as np
 
 from cpsgrad import forward, runtime, syntax, trees
 from cpsgrad.naming import bar
+from cpsgrad.rules import einsum as rules_einsum
 from cpsgrad.rules import numpy as rules_numpy
 from cpsgrad.transforms.activity import activity as analyse
 from cpsgrad.transforms.activity import free_names, stores
@@ -233,7 +234,7 @@ class Statements:
         wrapper: a microsecond a call), ``np.max(x, axis=(3, 5))`` as ``reduce_axes(np.max, x,
         axis=(3, 5))`` (by slices where the axes are short: ``rules.numpy.reduce_axes``), and
         ``np.einsum(...)`` as ``einsum(...)``, along a contraction path
-        (``rules.numpy.einsum``). The adjoint is of ``rhs`` as written."""
+        (``rules.einsum.einsum``). The adjoint is of ``rhs`` as written."""
         if not isinstance(rhs, gast.Call):
             return rhs
         if self.facts.several.get(id(s)):
@@ -243,7 +244,7 @@ class Statements:
             return self.method_form(rhs)
         if self.unit.resolve_emitted(rhs.func) is np.einsum \
                 and not any(kw.arg in ("optimize", None) for kw in rhs.keywords):
-            return syntax.call(self.unit.bind("einsum", rules_numpy.einsum), rhs.args,
+            return syntax.call(self.unit.bind("einsum", rules_einsum.einsum), rhs.args,
                                {kw.arg: kw.value for kw in rhs.keywords})
         return rhs
 
