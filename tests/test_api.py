@@ -1,5 +1,6 @@
 """The public API: grad forms, wrt by name, value_and_grad, vjp, trees, depth, dtypes."""
 
+import re
 import sys
 
 import numpy as np
@@ -149,7 +150,7 @@ def test_a_loop_without_calls_or_jumps_is_a_reverse_sweep():
     src = cpsgrad.show_source(g, x, W)
     assert "def loop_" not in src and "for t in range(3):" in src
     assert "in zip(reversed(h1_saved), reversed(h2_saved)):" in src
-    assert "t2_bar = k(t2)" in src  # the return continuation is still there
+    assert re.search(r"t\d+_bar = k\(t\d+\)", src)  # the return continuation is still there
     cpsgrad.check_grads(rnn, x, W)
 
 

@@ -16,6 +16,7 @@ import gast
 
 from cpsgrad import syntax
 from cpsgrad.transforms.activity import name_counts
+from cpsgrad.transforms.copies import propagate_copies
 from cpsgrad.transforms.tiles import tile_slices
 
 PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript, gast.Dict,
@@ -24,11 +25,13 @@ PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.S
 
 def optimize(module, objects=None, bind=None):
     """Fold constant scales; write the slices of an adjoint that do not overlap
-    (``tiles.py``; given the loader's names ``objects`` and ``bind`` to add one); drop
-    assignments to names that nothing reads, until nothing changes."""
+    (``tiles.py``; given the loader's names ``objects`` and ``bind`` to add one); drop copies
+    into and out of temporaries (``copies.py``); drop assignments to names that nothing
+    reads, until nothing changes."""
     _fold_scales(module)
     if objects is not None:
         tile_slices(module, objects, bind)
+    propagate_copies(module)
     while True:
         used = {n.id for n in gast.walk(module)
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
@@ -37,7 +40,25 @@ def optimize(module, objects=None, bind=None):
         changed = [False]
         _sweep(module, used, changed)
         if not changed[0]:
+            _drop_empty_comments(module)
             return module
+
+
+def _drop_empty_comments(module):
+    """A source-line comment with no statement of its own under it (the next statement is
+    another such comment, or there is none): what it named was dropped or renamed."""
+    for node in gast.walk(module):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and len(block) > 1:
+                kept = [s for s, after in zip(block, [*block[1:], None], strict=True)
+                        if not (_comment(s) and (after is None or _comment(after)))]
+                setattr(node, field, kept or block[-1:])
+
+
+def _comment(s):
+    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant) \
+        and isinstance(s.value.value, str) and s.value.value.startswith(syntax.COMMENT)
 
 
 def _sweep(node, used, changed):

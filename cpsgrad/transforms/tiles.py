@@ -48,7 +48,7 @@ def _tile_function(module, objects, bind):
                 found += [(block, i, b) for i, b in enumerate(_zeros(s, objects) for s in block)
                           if b in written]
     if found:
-        defs, captured = _definitions(module), _captured(module)
+        defs, captured = _definitions(module), shared_names(module)
         for block, i, b in found:
             if b not in captured:
                 _tile(block, i, b, defs, bind)
@@ -260,7 +260,7 @@ def _restores(loop, appended):
         for n, a in zip(names, lists, strict=False))
 
 
-def _captured(module):
+def shared_names(module):
     """Names of more than one function (a continuation reads or writes its enclosing
     frame's adjoints), and of any function that handles exceptions: writes into them are
     left as they are."""

@@ -1,0 +1,113 @@
+"""Copies that only rename (a step of stage 6, ``optimize``).
+
+The ANF and the adjoint bind many values twice: ``t3 = 0.5 * t2`` then ``i = t3`` (a
+helper's result taken under the caller's name), ``t8_bar = o_bar`` then ``t7_bar =
+t8_bar`` (an adjoint handed on through the helper's temporaries). Where one of the two
+names is a temporary (``t3``, ``t8_bar``) that nothing else reads, the copy goes:
+
+- the temporary's one reader reads the other name instead (``t6_bar = o_bar * (1 - t5 *
+  t5)``) when the temporary is the copy (so ``t3_bar = k(t3)`` keeps its name);
+- else the value is computed under the other name (``i = 0.5 * t2``) when the temporary
+  is the copied one.
+
+Only within one block of one function, where nothing in between mentions the renamed name
+or rebinds the copied one, and where no nested function mentions either (a continuation
+could read or rebind them when it runs).
+"""
+
+import re
+
+import gast
+
+from cpsgrad.transforms.activity import name_counts
+from cpsgrad.transforms.tiles import shared_names
+
+TEMPORARY = re.compile(r"t\d+(_bar)?$")
+SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)
+
+
+def propagate_copies(module):
+    """Drop the copies described above, in each module-level function."""
+    for fn in module.body:
+        if isinstance(fn, gast.FunctionDef):
+            while _pass(fn):
+                pass
+    return module
+
+
+def _pass(fn):
+    loads, binds = name_counts(fn)
+    shared = shared_names(fn)
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            copy = _copy(block[i])
+            if copy is not None and not shared & set(copy) and (
+                    _read_as(block, i, *copy, loads, binds)  # keeps the copied name
+                    or _computed_as(block, i, *copy, loads, binds)):
+                del block[i]
+                changed = True
+                loads, binds = name_counts(fn)
+            else:
+                i += 1
+    return changed
+
+
+def _blocks(fn):
+    for node in gast.walk(fn):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                yield block
+
+
+def _copy(s):
+    """``(a, b)`` for ``a = b`` between two different names."""
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
+            and s.targets[0].id != s.value.id:
+        return s.targets[0].id, s.value.id
+    return None
+
+
+def _computed_as(block, i, a, b, loads, binds):
+    """``b = e ... a = b`` with ``b`` a temporary read only here: ``a = e``."""
+    if not (TEMPORARY.match(b) and loads.get(b) == 1 and binds.get(b) == 1):
+        return False
+    for j in range(i - 1, -1, -1):
+        s = block[j]
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id == b:
+            s.targets[0].id = a
+            return True
+        if _mentions(s, {a, b}):
+            return False
+    return False
+
+
+def _read_as(block, i, a, b, loads, binds):
+    """``a = b ... f(a)`` with ``a`` a temporary bound and read only there: ``f(b)``."""
+    if not (TEMPORARY.match(a) and loads.get(a) == 1 and binds.get(a) == 1):
+        return False
+    for k in range(i + 1, len(block)):
+        s = block[k]
+        if _mentions(s, {a}):
+            if not isinstance(s, SIMPLE):
+                return False
+            for n in gast.walk(s):
+                if isinstance(n, gast.Name) and n.id == a:
+                    n.id = b
+            return True
+        if _binds(s, b):
+            return False
+    return False
+
+
+def _mentions(s, names):
+    return any(isinstance(n, gast.Name) and n.id in names for n in gast.walk(s))
+
+
+def _binds(s, name):
+    return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load)
+               for n in gast.walk(s))
