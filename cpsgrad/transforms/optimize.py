@@ -28,10 +28,10 @@ def optimize(module, objects=None, bind=None):
     (``tiles.py``; given the loader's names ``objects`` and ``bind`` to add one); drop copies
     into and out of temporaries (``copies.py``); drop assignments to names that nothing
     reads, until nothing changes."""
-    _fold_scales(module)
     if objects is not None:
         tile_slices(module, objects, bind)
     propagate_copies(module)
+    _fold_scales(module)
     while True:
         used = {n.id for n in gast.walk(module)
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
@@ -98,9 +98,15 @@ def _dead(s, used, changed):
 # ----- constant scales -----
 
 def _fold_scales(module):
-    loads, stores = name_counts(module)
+    for fn in module.body:  # each module-level function is a scope of its own
+        if isinstance(fn, gast.FunctionDef):
+            _fold_function(fn)
+
+
+def _fold_function(fn):
+    loads, stores = name_counts(fn)
     once = {name for name, k in loads.items() if k == 1 and stores.get(name) == 1}
-    for node in gast.walk(module):
+    for node in gast.walk(fn):
         stmts = getattr(node, "body", None)
         if isinstance(stmts, list):
             for field in ("body", "orelse"):
