@@ -30,14 +30,14 @@ def propagate_copies(module):
     """Drop the copies described above, in each module-level function."""
     for fn in module.body:
         if isinstance(fn, gast.FunctionDef):
-            while _pass(fn):
+            shared = shared_names(fn)  # only names outside it are renamed: it stays true
+            while _pass(fn, shared):
                 pass
     return module
 
 
-def _pass(fn):
+def _pass(fn, shared):
     loads, binds = name_counts(fn)
-    shared = shared_names(fn)
     changed = False
     for block in _blocks(fn):
         i = 0
@@ -48,7 +48,6 @@ def _pass(fn):
                     or _computed_as(block, i, *copy, loads, binds)):
                 del block[i]
                 changed = True
-                loads, binds = name_counts(fn)
             else:
                 i += 1
     return changed
@@ -79,7 +78,8 @@ def _computed_as(block, i, a, b, loads, binds):
         s = block[j]
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == b:
-            s.targets[0].id = a
+            s.targets[0].id = a  # a is bound here instead of by the copy; b is gone
+            loads[b], binds[b] = 0, 0
             return True
         if _mentions(s, {a, b}):
             return False
@@ -97,7 +97,8 @@ def _read_as(block, i, a, b, loads, binds):
                 return False
             for n in gast.walk(s):
                 if isinstance(n, gast.Name) and n.id == a:
-                    n.id = b
+                    n.id = b  # b read here instead of by the copy; a is gone
+            loads[a], binds[a] = 0, 0
             return True
         if _binds(s, b):
             return False
