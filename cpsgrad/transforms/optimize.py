@@ -17,7 +17,7 @@ import gast
 from cpsgrad import syntax
 from cpsgrad.transforms.activity import name_counts
 from cpsgrad.transforms.copies import propagate_copies
-from cpsgrad.transforms.tiles import tile_slices
+from cpsgrad.transforms.tiles import shared_names, tile_slices
 
 PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript, gast.Dict,
         gast.Attribute, gast.Tuple, gast.List)
@@ -28,9 +28,16 @@ def optimize(module, objects=None, bind=None):
     (``tiles.py``; given the loader's names ``objects`` and ``bind`` to add one); drop copies
     into and out of temporaries (``copies.py``); drop assignments to names that nothing
     reads, until nothing changes."""
+    found = {}
+
+    def shared_of(fn):  # what neither step below changes: found once per function
+        if id(fn) not in found:
+            found[id(fn)] = shared_names(fn)
+        return found[id(fn)]
+
     if objects is not None:
-        tile_slices(module, objects, bind)
-    propagate_copies(module)
+        tile_slices(module, objects, bind, shared_of)
+    propagate_copies(module, shared_of)
     _fold_scales(module)
     while True:
         used = {n.id for n in gast.walk(module)

@@ -26,17 +26,18 @@ from cpsgrad import runtime, syntax
 END = "<end>"  # the length of the axis: an open upper bound
 
 
-def tile_slices(module, objects, bind):
+def tile_slices(module, objects, bind, shared_of=None):
     """Write, not add, disjoint slices of a zero adjoint; skip the zeros where they tile it.
     ``objects`` are the names the loader binds; ``bind(name, obj)`` binds one more. Each
-    module-level function is a scope of its own."""
+    module-level function is a scope of its own; ``shared_of(fn)`` gives
+    ``shared_names(fn)``, perhaps already found."""
     for fn in module.body:
         if isinstance(fn, gast.FunctionDef):
-            _tile_function(fn, objects, bind)
+            _tile_function(fn, objects, bind, shared_of or shared_names)
     return module
 
 
-def _tile_function(module, objects, bind):
+def _tile_function(module, objects, bind, shared_of):
     written = {t.value.id for n in gast.walk(module) if isinstance(n, (gast.Assign, gast.AugAssign))
                for t in (n.targets if isinstance(n, gast.Assign) else [n.target])
                if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name)}
@@ -48,7 +49,7 @@ def _tile_function(module, objects, bind):
                 found += [(block, i, b) for i, b in enumerate(_zeros(s, objects) for s in block)
                           if b in written]
     if found:
-        defs, captured = _definitions(module), shared_names(module)
+        defs, captured = _definitions(module), shared_of(module)
         for block, i, b in found:
             if b not in captured:
                 _tile(block, i, b, defs, bind)
@@ -205,43 +206,52 @@ def _tiled(intervals):
 
 # ----- the module -----
 
-def _definitions(module):
+def _definitions(fn):
     """``{name: value}`` for each name assigned exactly once in the function (by ``name =
     value``), counting as no assignment a reverse sweep's restoring of the same name from
-    its list (``for ..., name, ... in zip(reversed(name_saved), ...)``)."""
-    appended = _appended_only(module)
-    restored = {id(n) for loop in gast.walk(module) if isinstance(loop, gast.For)
-                and _restores(loop, appended) for n in gast.walk(loop.target)}
-    stores, defs = {}, {}
-    for node in gast.walk(module):
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) \
-                and id(node) not in restored:
-            stores[node.id] = stores.get(node.id, 0) + 1
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name):
-            defs[node.targets[0].id] = node.value
-    return {name: value for name, value in defs.items() if stores.get(name) == 1}
-
-
-def _appended_only(fn):
-    """Lists ``n_saved`` that are only appended ``n`` to and read reversed (a sweep's)."""
-    uses = {}
+    its list (``for ..., name, ... in zip(reversed(name_saved), ...)``). One walk."""
+    stores, defs, loops, loads, uses = [], {}, [], [], {}
     for node in gast.walk(fn):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and isinstance(node.func.value, gast.Name) and node.func.attr == "append":
-            name = node.func.value.id
-            ok = len(node.args) == 1 and isinstance(node.args[0], gast.Name) \
-                and name == f"{node.args[0].id}_saved"
-            uses.setdefault(name, []).append((id(node.func.value), ok))
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and node.func.id == "reversed" and node.args \
-                and isinstance(node.args[0], gast.Name):
-            uses.setdefault(node.args[0].id, []).append((id(node.args[0]), True))
+        if isinstance(node, gast.Name):
+            (loads if isinstance(node.ctx, gast.Load) else stores).append(node)
+        elif isinstance(node, gast.Assign):
+            if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+                defs[node.targets[0].id] = node.value
+        elif isinstance(node, gast.For):
+            loops.append(node)
+        elif isinstance(node, gast.Call):
+            _list_use(node, uses)
+    appended = _appended_only(uses, loads)
+    restored = {id(n) for loop in loops if _restores(loop, appended)
+                for n in gast.walk(loop.target)}
+    counts = {}
+    for node in stores:
+        if id(node) not in restored:
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return {name: value for name, value in defs.items() if counts.get(name) == 1}
+
+
+def _list_use(call, uses):
+    """Note ``n_saved.append(x)`` (fine if ``x`` is ``n``) and ``reversed(n_saved)``."""
+    func = call.func
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+            and func.attr == "append":
+        name = func.value.id
+        ok = len(call.args) == 1 and isinstance(call.args[0], gast.Name) \
+            and name == f"{call.args[0].id}_saved"
+        uses.setdefault(name, []).append((id(func.value), ok))
+    elif isinstance(func, gast.Name) and func.id == "reversed" and call.args \
+            and isinstance(call.args[0], gast.Name):
+        uses.setdefault(call.args[0].id, []).append((id(call.args[0]), True))
+
+
+def _appended_only(uses, loads):
+    """Lists ``n_saved`` that are only appended ``n`` to and read reversed (a sweep's): any
+    other read of the list (it may be changed) spoils it."""
     fine = {name for name, seen in uses.items() if all(ok for _, ok in seen)}
     counted = {i for seen in uses.values() for i, _ in seen}
-    for node in gast.walk(fn):  # any other read of the list (it may be changed) spoils it
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                and node.id in fine and id(node) not in counted:
+    for node in loads:
+        if node.id in fine and id(node) not in counted:
             fine.discard(node.id)
     return fine
 
