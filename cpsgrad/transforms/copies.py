@@ -8,7 +8,8 @@ names is a temporary (``t3``, ``t8_bar``) that nothing else reads, the copy goes
 - the temporary's one reader reads the other name instead (``t6_bar = o_bar * (1 - t5 *
   t5)``) when the temporary is the copy (so ``t3_bar = k(t3)`` keeps its name);
 - else the value is computed under the other name (``i = 0.5 * t2``) when the temporary
-  is the copied one.
+  is the copied one. Between two adjoints, the one named after a value that is still
+  there wins (``t23_bar = k(t23)``, not ``t20_bar = k(t23)`` once ``t20 = t23`` went).
 
 Only within one block of one function, where nothing in between mentions the renamed name
 or rebinds the copied one, and where no nested function mentions either (a continuation
@@ -43,9 +44,10 @@ def _pass(fn, shared):
         i = 0
         while i < len(block):
             copy = _copy(block[i])
-            if copy is not None and not shared & set(copy) and (
-                    _read_as(block, i, *copy, loads, binds)  # keeps the copied name
-                    or _computed_as(block, i, *copy, loads, binds)):
+            steps = (_computed_as, _read_as) if copy is not None and _follows_value(
+                *copy, binds) else (_read_as, _computed_as)  # keep the copied name, mostly
+            if copy is not None and not shared & set(copy) and any(
+                    step(block, i, *copy, loads, binds) for step in steps):
                 del block[i]
                 changed = True
             else:
@@ -68,6 +70,13 @@ def _copy(s):
             and s.targets[0].id != s.value.id:
         return s.targets[0].id, s.value.id
     return None
+
+
+def _follows_value(a, b, binds):
+    """``a_bar = b_bar`` where the value ``b`` went (its copy was dropped) and ``a`` is
+    still there: keep ``a_bar``, the adjoint named after the value it belongs to."""
+    return a.endswith("_bar") and b.endswith("_bar") \
+        and not binds.get(b[:-4]) and bool(binds.get(a[:-4]))
 
 
 def _computed_as(block, i, a, b, loads, binds):
