@@ -107,3 +107,10 @@ def test_minmax_adjoint_by_slices_splits_ties_evenly(shape, axis, keepdims):
     mask = x == ak
     expected = mask * gk / mask.sum(axis=axes, keepdims=True)
     np.testing.assert_allclose(got, expected, rtol=1e-14)
+
+
+def test_axes_given_as_numpy_integers_and_lists():
+    x = rng.normal(size=(64, 8, 6, 2))
+    for axis in (np.int64(3), [3], (np.int64(2), 3)):
+        expected = np.max(x, axis=tuple(np.atleast_1d(axis)))
+        np.testing.assert_array_equal(rules_numpy.reduce_axes(np.max, x, axis=axis), expected)

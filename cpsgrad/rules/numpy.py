@@ -144,7 +144,7 @@ def _short_parts(x, axis):
     if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size < 2 * SHORT_FROM \
             or axis is None:
         return None
-    key = (x.shape, axis if isinstance(axis, (int, tuple)) else tuple(axis))
+    key = (x.shape, tuple(axis) if isinstance(axis, list) else axis)
     if key not in _SHORT_PARTS:
         if len(_SHORT_PARTS) >= MAX_SHORT_PARTS:
             _SHORT_PARTS.pop(next(iter(_SHORT_PARTS)))
