@@ -36,7 +36,7 @@ def float_dtype(x):
 def zeros_like(x):
     """A zero adjoint with the structure, shape and float dtype of ``x``."""
     if isinstance(x, np.ndarray):
-        return np.zeros(x.shape, x.dtype if x.dtype.kind in "fc" else np.float64)
+        return np.zeros(x.shape, float_dtype(x))
     if isinstance(x, (float, int, np.number, np.bool_)) and not isinstance(x, bool):
         if isinstance(x, (np.floating, np.complexfloating)):
             return x.dtype.type(0)
@@ -52,7 +52,7 @@ def empty_like(x):
     """``zeros_like(x)`` for an adjoint every element of which is written before it is read
     (``transforms/tiles.py``): a NumPy array is left unset; anything else is zeros."""
     if type(x) is np.ndarray:
-        return np.empty(x.shape, x.dtype if x.dtype.kind in "fc" else np.float64)
+        return np.empty(x.shape, float_dtype(x))
     return zeros_like(x)
 
 

@@ -11,7 +11,7 @@ contribution.
 import numpy as np
 
 from cpsgrad.outer import OuterSum, plain
-from cpsgrad.runtime import BoundBar, add, field, is_object, rebuild, unbox, zeros_like
+from cpsgrad.runtime import BoundBar, add, field, float_dtype, is_object, rebuild, unbox, zeros_like
 from cpsgrad.sparse import RowSparse, has_array_index, sparse_item
 
 
@@ -125,12 +125,10 @@ def item_bar(x, idx, g):
         return {idx: g}
     idx = field(x, idx)
     if sparse_item(x, idx):
-        dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
-        return RowSparse(x.shape, dtype, [(idx, g)])
+        return RowSparse(x.shape, float_dtype(x), [(idx, g)])
     if isinstance(x, np.ndarray):
         if _new_axes_only(idx) and np.size(g) == x.size:  # b[:, None, None]: the same items
-            return np.array(np.reshape(g, x.shape),
-                            dtype=x.dtype if x.dtype.kind in "fc" else np.float64)
+            return np.array(np.reshape(g, x.shape), dtype=float_dtype(x))
         return add_item(zeros_like(x), idx, g)
     if isinstance(x, dict):
         out = dict.fromkeys(x)

@@ -90,11 +90,11 @@ def _matmul_plan(subscripts, operands):
     indices of one operand, it is one product with the rows and columns of all the kept
     indices, transposed after (what ``np.tensordot`` does). Found once per subscripts and
     shapes."""
+    operands = [np.asarray(op) for op in operands]
     if len(operands) != 2 or not isinstance(subscripts, str) \
             or "->" not in subscripts or "." in subscripts \
-            or any(np.asarray(op).dtype.kind not in "fc" for op in operands):  # noqa: PLR2004
+            or any(op.dtype.kind not in "fc" for op in operands):  # noqa: PLR2004
         return None
-    operands = [np.asarray(op) for op in operands]
     key = (subscripts, *(op.shape for op in operands), *(op.strides for op in operands))
     if key not in _MATMUL_PLANS:
         if len(_MATMUL_PLANS) >= MAX_EINSUM_PATHS:
@@ -186,7 +186,7 @@ def _laid_out(op, axes, shape, swapped):
     return np.swapaxes(out, -1, -2) if swapped else out
 
 
-_MATMUL_PLANS = {}  # (subscripts, operand shapes) -> _matmul_plan's plan
+_MATMUL_PLANS = {}  # (subscripts, operand shapes and strides) -> _matmul_plan's plan
 MATMUL_BATCH_MOST = 256
 
 
