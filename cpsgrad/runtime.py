@@ -25,6 +25,18 @@ def rebuild(like, items):
     return type(like)(items)
 
 
+def remembered(table, key, make, most=256):
+    """``table[key]``, made by ``make()`` the first time it is asked for; once ``table``
+    holds ``most`` entries the oldest goes (a plan per shape: a program with many shapes
+    does not grow it without end)."""
+    if key in table:
+        return table[key]
+    if len(table) >= most:
+        table.pop(next(iter(table)))
+    value = table[key] = make()
+    return value
+
+
 def float_dtype(x):
     """The dtype an adjoint of ``x`` has: ``x``'s own if inexact, else float64."""
     if type(x) is np.ndarray and x.dtype.kind in "fc":  # the common case, cheap

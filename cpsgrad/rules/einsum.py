@@ -13,7 +13,7 @@ import string
 
 import numpy as np
 
-from cpsgrad.runtime import float_dtype
+from cpsgrad.runtime import float_dtype, remembered
 
 LETTERS = string.ascii_letters
 
@@ -63,13 +63,8 @@ def einsum(subscripts, *operands, **kwargs):
     if not isinstance(subscripts, str):  # the interleaved form
         path = True
     else:
-        key = (subscripts, *map(np.shape, operands))
-        path = _EINSUM_PATHS.get(key)
-        if path is None:
-            if len(_EINSUM_PATHS) >= MAX_EINSUM_PATHS:
-                _EINSUM_PATHS.pop(next(iter(_EINSUM_PATHS)))
-            path = _EINSUM_PATHS[key] = np.einsum_path(subscripts, *operands,
-                                                       optimize=True)[0]
+        path = remembered(_EINSUM_PATHS, (subscripts, *map(np.shape, operands)),
+                          lambda: np.einsum_path(subscripts, *operands, optimize=True)[0])
     out = np.einsum(subscripts, *operands, optimize=path, **kwargs)
     if "out" in kwargs or not isinstance(out, np.ndarray) or out.flags.c_contiguous:
         return out
@@ -96,11 +91,7 @@ def _matmul_plan(subscripts, operands):
             or any(op.dtype.kind not in "fc" for op in operands):  # noqa: PLR2004
         return None
     key = (subscripts, *(op.shape for op in operands), *(op.strides for op in operands))
-    if key not in _MATMUL_PLANS:
-        if len(_MATMUL_PLANS) >= MAX_EINSUM_PATHS:
-            _MATMUL_PLANS.pop(next(iter(_MATMUL_PLANS)))
-        _MATMUL_PLANS[key] = _find_matmul_plan(subscripts, *operands)
-    return _MATMUL_PLANS[key]
+    return remembered(_MATMUL_PLANS, key, lambda: _find_matmul_plan(subscripts, *operands))
 
 
 def _find_matmul_plan(subscripts, *operands):
@@ -191,23 +182,18 @@ MATMUL_BATCH_MOST = 256
 
 
 _EINSUM_PATHS = {}  # (subscripts, operand shapes) -> contraction path
-MAX_EINSUM_PATHS = 256
 
 
 def einsum_vjp(g, argnum, subscripts, operands):
     """Adjoint of operand ``argnum`` of ``np.einsum(subscripts, *operands)``: the einsum of
     ``g`` with the other operands (and ones for indices only this operand has), planned once
     per subscripts, operand and shapes."""
-    key = (subscripts, argnum, *map(np.shape, operands)) if isinstance(subscripts, str) \
-        else None
-    plan = _EINSUM_VJPS.get(key) if key is not None else None
-    if plan is None:
-        plan = _einsum_vjp_plan(argnum, *einsum_parse(subscripts, operands),
+    def make():
+        return _einsum_vjp_plan(argnum, *einsum_parse(subscripts, operands),
                                 [np.shape(op) for op in operands])
-        if key is not None:
-            if len(_EINSUM_VJPS) >= MAX_EINSUM_PATHS:
-                _EINSUM_VJPS.pop(next(iter(_EINSUM_VJPS)))
-            _EINSUM_VJPS[key] = plan
+
+    plan = remembered(_EINSUM_VJPS, (subscripts, argnum, *map(np.shape, operands)), make) \
+        if isinstance(subscripts, str) else make()
     contraction, missing, axes, diagonal = plan
     terms = [g, *(op for i, op in enumerate(operands) if i != argnum)]
     if missing:

@@ -24,7 +24,7 @@ import numpy as np
 from cpsgrad.outer import OuterSum
 from cpsgrad.rules.einsum import LETTERS, einsum_arg_vjp
 from cpsgrad.rules.registry import default_registry as R  # noqa: N812
-from cpsgrad.runtime import float_dtype, unbroadcast
+from cpsgrad.runtime import float_dtype, remembered, unbroadcast
 
 defvjp, deflinear, defnondiff = R.defvjp, R.deflinear, R.defnondiff
 
@@ -115,7 +115,6 @@ SHORT = {np.max: np.maximum, np.amax: np.maximum, np.min: np.minimum, np.amin: n
          np.sum: np.add, np.mean: np.add}
 SHORT_MOST, SHORT_FROM = 8, 512  # elements reduced into each result; results
 _SHORT_PARTS = {}  # (shape, axis) -> what _short_parts found
-MAX_SHORT_PARTS = 256
 
 
 def reduce_axes(fun, x, axis=None, keepdims=False, **kwargs):
@@ -145,11 +144,7 @@ def _short_parts(x, axis):
             or axis is None:
         return None
     key = (x.shape, tuple(axis) if isinstance(axis, list) else axis)
-    if key not in _SHORT_PARTS:
-        if len(_SHORT_PARTS) >= MAX_SHORT_PARTS:
-            _SHORT_PARTS.pop(next(iter(_SHORT_PARTS)))
-        _SHORT_PARTS[key] = _find_short_parts(x, axis)
-    return _SHORT_PARTS[key]
+    return remembered(_SHORT_PARTS, key, lambda: _find_short_parts(x, axis))
 
 
 def _find_short_parts(x, axis):
