@@ -47,10 +47,8 @@ def insert_checks(tree, check):
         out, where = [], ""
         for stmt in body:
             out.append(stmt)
-            if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
-                    and isinstance(stmt.value.value, str) \
-                    and stmt.value.value.startswith(syntax.COMMENT):
-                where = stmt.value.value[len(syntax.COMMENT):]
+            if syntax.comment_text(stmt) is not None:
+                where = syntax.comment_text(stmt)
             elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
                 target = stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target
                 for name in [t for t in gast.walk(target) if isinstance(t, gast.Name)]:

@@ -78,6 +78,24 @@ def comment(text):
     return gast.Expr(value=const(COMMENT + text))
 
 
+def comment_text(s):
+    """The text of a statement made by ``comment``, or None for any other statement."""
+    if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant) \
+            and isinstance(s.value.value, str) and s.value.value.startswith(COMMENT):
+        return s.value.value[len(COMMENT):]
+    return None
+
+
+def blocks(tree):
+    """Every list of statements under ``tree`` (bodies, ``else`` and ``finally`` parts): the
+    lists themselves, for a stage to change in place."""
+    for node in gast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                yield block
+
+
 def call(func, args=(), keywords=None):
     kws = [gast.keyword(arg=k, value=as_expr(v)) for k, v in (keywords or {}).items()]
     return gast.Call(func=as_expr(func), args=[as_expr(a) for a in args], keywords=kws)

@@ -20,6 +20,7 @@ import re
 
 import gast
 
+from cpsgrad import syntax
 from cpsgrad.transforms.activity import name_counts
 from cpsgrad.transforms.tiles import shared_names
 
@@ -40,7 +41,7 @@ def propagate_copies(module, shared_of=shared_names):
 def _pass(fn, shared):
     loads, binds = name_counts(fn)
     changed = False
-    for block in _blocks(fn):
+    for block in syntax.blocks(fn):
         i = 0
         while i < len(block):
             copy = _copy(block[i])
@@ -53,14 +54,6 @@ def _pass(fn, shared):
             else:
                 i += 1
     return changed
-
-
-def _blocks(fn):
-    for node in gast.walk(fn):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                yield block
 
 
 def _copy(s):

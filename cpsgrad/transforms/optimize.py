@@ -58,18 +58,14 @@ def optimize(module, objects=None, bind=None):
 def _drop_empty_comments(module):
     """A source-line comment with no statement of its own under it (the next statement is
     another such comment, or there is none): what it named was dropped or renamed."""
-    for node in gast.walk(module):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and len(block) > 1:
-                kept = [s for s, after in zip(block, [*block[1:], None], strict=True)
-                        if not (_comment(s) and (after is None or _comment(after)))]
-                setattr(node, field, kept or block[-1:])
+    def comment(s):
+        return syntax.comment_text(s) is not None
 
-
-def _comment(s):
-    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant) \
-        and isinstance(s.value.value, str) and s.value.value.startswith(syntax.COMMENT)
+    for block in syntax.blocks(module):
+        if len(block) > 1:
+            kept = [s for s, after in zip(block, [*block[1:], None], strict=True)
+                    if not (comment(s) and (after is None or comment(after)))]
+            block[:] = kept or block[-1:]
 
 
 def _sweep(node, used, changed):
@@ -117,13 +113,8 @@ def _fold_scales(module):
 def _fold_function(fn):
     loads, stores = name_counts(fn)
     once = {name for name, k in loads.items() if k == 1 and stores.get(name) == 1}
-    for node in gast.walk(fn):
-        stmts = getattr(node, "body", None)
-        if isinstance(stmts, list):
-            for field in ("body", "orelse"):
-                block = getattr(node, field, None)
-                if isinstance(block, list):
-                    _fold_block(block, once)
+    for block in syntax.blocks(fn):
+        _fold_block(block, once)
 
 
 def _fold_block(block, once):

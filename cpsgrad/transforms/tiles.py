@@ -41,13 +41,8 @@ def _tile_function(module, objects, bind, shared_of):
     written = {t.value.id for n in gast.walk(module) if isinstance(n, (gast.Assign, gast.AugAssign))
                for t in (n.targets if isinstance(n, gast.Assign) else [n.target])
                if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name)}
-    found = []  # (block, index, b) of each `b = zeros_like(v)` with b written into
-    for node in gast.walk(module):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and not isinstance(node, gast.Expr):
-                found += [(block, i, b) for i, b in enumerate(_zeros(s, objects) for s in block)
-                          if b in written]
+    found = [(block, i, b) for block in syntax.blocks(module)  # each `b = zeros_like(v)`
+             for i, b in enumerate(_zeros(s, objects) for s in block) if b in written]
     if found:
         defs, captured = _definitions(module), shared_of(module)
         for block, i, b in found:
