@@ -42,6 +42,8 @@ from cpsgrad.transforms.activity import stores
 from cpsgrad.transforms.receivers import sets_attributes
 from cpsgrad.transforms.statements import OWNED, ZERO
 
+SAVED = "_saved"  # x2_saved: the list a sweep keeps x2 in (transforms/tiles.py reads it)
+
 SHAPE_ATTRS = ("shape", "ndim", "size")
 ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.MatMult)
 
@@ -236,7 +238,7 @@ class Sweep:
         copies = [(n, src) for n, src in _copies(loop) if n in saved and src in saved]
         saved = sorted(saved - {n for n, _ in copies})  # a copy of a kept value: re-bound
         body[:0] = [syntax.assign(n, syntax.name(src)) for n, src in copies]
-        lists = [self.namer.fresh(f"{v}_saved") for v in saved]
+        lists = [self.namer.fresh(f"{v}{SAVED}") for v in saved]
         if not lists:  # nothing to keep: the placeholder is dropped as dead code
             loop.saves.targets = [syntax.target(self.namer.fresh("unused"))]
             return self.namer.fresh("i"), syntax.call(self.unit.bind("range", range),

@@ -22,6 +22,7 @@ changes.
 import gast
 
 from cpsgrad import runtime, syntax
+from cpsgrad.transforms.sweep import SAVED
 
 END = "<end>"  # the length of the axis: an open upper bound
 
@@ -233,7 +234,7 @@ def _list_use(call, uses):
             and func.attr == "append":
         name = func.value.id
         ok = len(call.args) == 1 and isinstance(call.args[0], gast.Name) \
-            and name == f"{call.args[0].id}_saved"
+            and name == f"{call.args[0].id}{SAVED}"
         uses.setdefault(name, []).append((id(func.value), ok))
     elif isinstance(func, gast.Name) and func.id == "reversed" and call.args \
             and isinstance(call.args[0], gast.Name):
@@ -261,7 +262,7 @@ def _restores(loop, appended):
     return len(names) == len(lists) and all(
         isinstance(n, gast.Name) and isinstance(a, gast.Call) and isinstance(a.func, gast.Name)
         and a.func.id == "reversed" and len(a.args) == 1 and isinstance(a.args[0], gast.Name)
-        and a.args[0].id == f"{n.id}_saved" and a.args[0].id in appended
+        and a.args[0].id == f"{n.id}{SAVED}" and a.args[0].id in appended
         for n, a in zip(names, lists, strict=False))
 
 
